@@ -25,6 +25,9 @@ public record CodecSettings(int compressionThreshold, int maxValueSize, int maxD
 
 	/**
 	 * Validates the settings.
+	 * @param compressionThreshold JSON longer than this many bytes is compressed; {@code >= 0}
+	 * @param maxValueSize the largest encoded value in bytes; {@code > 0}
+	 * @param maxDecompressedSize the largest JSON payload in bytes; {@code >= maxValueSize}
 	 * @throws IllegalArgumentException naming the offending component and its value when
 	 * {@code compressionThreshold < 0}, {@code maxValueSize <= 0} or
 	 * {@code maxDecompressedSize < maxValueSize}

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JavaType;
@@ -113,6 +114,19 @@ class CacheValueCodecTests {
 		assertThat(descriptor(this.codec.encode(new ArrayList<>(), null, 1L)))
 			.isEqualTo("java.util.List<java.lang.Object>");
 		assertThat(roundTrip(List.of())).isEqualTo(List.of());
+	}
+
+	@Test
+	void arraysAndOptionalsRoundTrip() {
+		Line[] lines = sampleOrder().lines().toArray(new Line[0]);
+		byte[] bytes = this.codec.encode(lines, null, 1L);
+		assertThat(descriptor(bytes)).isEqualTo("[L" + Line.class.getName() + ";");
+		assertThat((Line[]) value(this.codec.decode(bytes, null))).containsExactly(lines);
+		assertThat((int[]) roundTrip(new int[] { 3, 1, 2 })).containsExactly(3, 1, 2);
+		assertThat(descriptor(this.codec.encode(Optional.of("x"), null, 1L)))
+			.isEqualTo("java.util.Optional<java.lang.String>");
+		assertThat(roundTrip(Optional.of("x"))).isEqualTo(Optional.of("x"));
+		assertThat(roundTrip(Optional.empty())).isEqualTo(Optional.empty());
 	}
 
 	@Test
