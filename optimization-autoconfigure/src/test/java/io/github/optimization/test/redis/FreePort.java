@@ -15,24 +15,24 @@ import java.net.ServerSocket;
  */
 final class FreePort {
 
-    private static final int REDIS_DEFAULT_PORT = 6379;
+	private static final int REDIS_DEFAULT_PORT = 6379;
 
-    private FreePort() {
-    }
+	private FreePort() {
+	}
 
-    /** A currently free port on {@code 127.0.0.1}, never 6379. */
-    static int find() {
-        while (true) {
-            try (ServerSocket socket = new ServerSocket()) {
-                socket.bind(new InetSocketAddress(InetAddress.getByName(RedisServerProcess.HOST), 0));
-                int port = socket.getLocalPort();
-                if (port != REDIS_DEFAULT_PORT) {
-                    return port;
-                }
-            }
-            catch (IOException ex) {
-                throw new UncheckedIOException("could not find a free port on " + RedisServerProcess.HOST, ex);
-            }
-        }
-    }
+	/** A currently free port on {@code 127.0.0.1}, never 6379. */
+	static int find() {
+		while (true) {
+			try (ServerSocket socket = new ServerSocket()) {
+				socket.bind(new InetSocketAddress(InetAddress.getByName(RedisServerProcess.HOST), 0));
+				int port = socket.getLocalPort();
+				if (port != REDIS_DEFAULT_PORT) {
+					return port;
+				}
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException("could not find a free port on " + RedisServerProcess.HOST, ex);
+			}
+		}
+	}
 }

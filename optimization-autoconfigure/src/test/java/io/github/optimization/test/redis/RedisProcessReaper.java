@@ -13,33 +13,33 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class RedisProcessReaper {
 
-    private static final Set<RedisServerProcess> LIVE = ConcurrentHashMap.newKeySet();
+	private static final Set<RedisServerProcess> LIVE = ConcurrentHashMap.newKeySet();
 
-    static {
-        Runtime.getRuntime().addShutdownHook(new Thread(RedisProcessReaper::killAll, "redis-harness-reaper"));
-    }
+	static {
+		Runtime.getRuntime().addShutdownHook(new Thread(RedisProcessReaper::killAll, "redis-harness-reaper"));
+	}
 
-    private RedisProcessReaper() {
-    }
+	private RedisProcessReaper() {
+	}
 
-    /** Makes the process killed at JVM shutdown unless {@link #unregister} is called first. */
-    static void register(RedisServerProcess process) {
-        LIVE.add(process);
-    }
+	/** Makes the process killed at JVM shutdown unless {@link #unregister} is called first. */
+	static void register(RedisServerProcess process) {
+		LIVE.add(process);
+	}
 
-    /** Forgets a process that has been stopped. */
-    static void unregister(RedisServerProcess process) {
-        LIVE.remove(process);
-    }
+	/** Forgets a process that has been stopped. */
+	static void unregister(RedisServerProcess process) {
+		LIVE.remove(process);
+	}
 
-    private static void killAll() {
-        for (RedisServerProcess process : List.copyOf(LIVE)) {
-            try {
-                process.kill();
-            }
-            catch (RuntimeException ex) {
-                // best effort at shutdown: the watchdog still kills the server when this JVM exits
-            }
-        }
-    }
+	private static void killAll() {
+		for (RedisServerProcess process : List.copyOf(LIVE)) {
+			try {
+				process.kill();
+			}
+			catch (RuntimeException ex) {
+				// best effort at shutdown: the watchdog still kills the server when this JVM exits
+			}
+		}
+	}
 }

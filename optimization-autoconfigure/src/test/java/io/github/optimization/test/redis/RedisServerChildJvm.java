@@ -12,29 +12,29 @@ import java.nio.charset.StandardCharsets;
  */
 public final class RedisServerChildJvm {
 
-    private RedisServerChildJvm() {
-    }
+	private RedisServerChildJvm() {
+	}
 
-    /**
-     * Starts the harness and serves commands from standard input.
-     *
-     * @param args unused
-     * @throws Exception if the harness fails to start
-     */
-    public static void main(String[] args) throws Exception {
-        RedisServerExtension redis = new RedisServerExtension();
-        redis.start();
-        System.out.println("READY " + redis.port() + " " + redis.pid());
-        System.out.flush();
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        String line;
-        while ((line = in.readLine()) != null) {
-            if (line.equals("freeze")) {
-                redis.freeze();
-                System.out.println("FROZEN");
-                System.out.flush();
-            }
-        }
-        redis.close();
-    }
+	/**
+	 * Starts the harness and serves commands from standard input.
+	 *
+	 * @param args unused
+	 * @throws Exception if the harness fails to start
+	 */
+	public static void main(String[] args) throws Exception {
+		RedisServerExtension redis = new RedisServerExtension();
+		redis.start();
+		System.out.println("READY " + redis.port() + " " + redis.pid());
+		System.out.flush();
+		BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+		String line;
+		while ((line = in.readLine()) != null) {
+			if (line.equals("freeze")) {
+				redis.freeze();
+				System.out.println("FROZEN");
+				System.out.flush();
+			}
+		}
+		redis.close();
+	}
 }

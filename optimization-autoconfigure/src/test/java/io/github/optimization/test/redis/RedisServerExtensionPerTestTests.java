@@ -19,37 +19,37 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RedisServerExtensionPerTestTests {
 
-    private static final List<RedisServerExtension> used = new CopyOnWriteArrayList<>();
+	private static final List<RedisServerExtension> used = new CopyOnWriteArrayList<>();
 
-    private static final List<String> runIds = new CopyOnWriteArrayList<>();
+	private static final List<String> runIds = new CopyOnWriteArrayList<>();
 
-    @RegisterExtension
-    final RedisServerExtension redis = new RedisServerExtension();
+	@RegisterExtension
+	final RedisServerExtension redis = new RedisServerExtension();
 
-    @Test
-    @Order(1)
-    void theFirstTestGetsARunningServer() {
-        assertThat(redis.isRunning()).isTrue();
-        redis.admin().set("left-behind", "by the first test");
-        record();
-    }
+	@Test
+	@Order(1)
+	void theFirstTestGetsARunningServer() {
+		assertThat(redis.isRunning()).isTrue();
+		redis.admin().set("left-behind", "by the first test");
+		record();
+	}
 
-    @Test
-    @Order(2)
-    void theNextTestGetsAnotherEmptyServer() {
-        assertThat(redis.isRunning()).isTrue();
-        assertThat(redis.admin().get("left-behind")).isNull();
-        assertThat(runIds).doesNotContain(redis.runId());
-        record();
-    }
+	@Test
+	@Order(2)
+	void theNextTestGetsAnotherEmptyServer() {
+		assertThat(redis.isRunning()).isTrue();
+		assertThat(redis.admin().get("left-behind")).isNull();
+		assertThat(runIds).doesNotContain(redis.runId());
+		record();
+	}
 
-    @AfterAll
-    static void everyServerWasStoppedAfterItsTest() {
-        assertThat(used).hasSize(2).noneMatch(RedisServerExtension::isRunning);
-    }
+	@AfterAll
+	static void everyServerWasStoppedAfterItsTest() {
+		assertThat(used).hasSize(2).noneMatch(RedisServerExtension::isRunning);
+	}
 
-    private void record() {
-        used.add(redis);
-        runIds.add(redis.runId());
-    }
+	private void record() {
+		used.add(redis);
+		runIds.add(redis.runId());
+	}
 }
