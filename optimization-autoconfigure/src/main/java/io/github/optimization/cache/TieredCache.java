@@ -1,0 +1,541 @@
+package io.github.optimization.cache;
+
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import com.github.benmanes.caffeine.cache.Ticker;
+import io.github.optimization.cache.codec.Decoded;
+import io.github.optimization.cache.redis.CacheKeyEncoder;
+import io.github.optimization.cache.redis.KeyPattern;
+
+import org.springframework.cache.Cache;
+import org.springframework.cache.support.SimpleValueWrapper;
+
+/**
+ * A two-level {@link Cache}: Caffeine in this JVM (L1) in front of Redis shared by every
+ * instance (L2).
+ *
+ * <p><b>Reads</b> try L1, then L2 (filling L1 for at most the entry's remaining L2 life and
+ * at most the L1 lifetime cap), then the loader. {@link #get(Object, Callable)} and
+ * {@link #getOrLoad} call the loader once per key per JVM however many threads ask at once;
+ * a loader failure reaches every waiting caller (wrapped in
+ * {@link Cache.ValueRetrievalException}) and nothing is cached. <b>Writes</b> go to L2,
+ * then L1. <b>Evictions</b> remove from L2, then L1, and a load of the same key still
+ * running does not install its (older) value.
+ *
+ * <p>Redis failures, timeouts and unreadable bytes never reach the caller: they are
+ * counted in {@link #getStatistics()}, logged at a bounded rate, and the call is served
+ * from L1 or the loader. Loader exceptions are the caller's business and propagate.
+ *
+ * <p>Thread-safe. Keys must have stable {@code equals}/{@code hashCode}.
+ */
+public class TieredCache implements Cache {
+
+	private final String name;
+
+	private final CacheSpec spec;
+
+	private final com.github.benmanes.caffeine.cache.Cache<Object, L1Entry> l1;
+
+	private final L2Tier l2;
+
+	private final long l1CapNanos;
+
+	private final Executor asyncExecutor;
+
+	private final TieredCacheStatistics stats;
+
+	private final ConcurrentHashMap<Object, Flight> flights = new ConcurrentHashMap<>();
+
+	TieredCache(String name, CacheSpec spec, L2Tier l2, Ticker ticker, Executor executor,
+			TieredCacheStatistics stats) {
+		this.name = name;
+		this.spec = spec;
+		this.l2 = l2;
+		this.stats = stats;
+		this.asyncExecutor = executor;
+		// Without a shared level there are no peers whose writes L1 could miss, so only the
+		// TTL bounds an entry's life.
+		this.l1CapNanos = (l2 != null) ? spec.l1Ttl().toNanos() : Long.MAX_VALUE;
+		this.l1 = spec.l1Enabled() ? buildL1(spec, ticker, executor, stats) : null;
+	}
+
+	private static com.github.benmanes.caffeine.cache.Cache<Object, L1Entry> buildL1(CacheSpec spec, Ticker ticker,
+			Executor executor, TieredCacheStatistics stats) {
+		return Caffeine.newBuilder()
+			.maximumSize(spec.l1MaximumSize())
+			.expireAfter(new EntryLife())
+			.ticker(ticker)
+			.executor(executor)
+			.evictionListener((Object key, L1Entry value, RemovalCause cause) -> {
+				if (cause == RemovalCause.SIZE) {
+					stats.evictions.increment();
+				}
+			})
+			.build();
+	}
+
+	@Override
+	public String getName() {
+		return this.name;
+	}
+
+	/** This cache; the two levels are not exposed. */
+	@Override
+	public Object getNativeCache() {
+		return this;
+	}
+
+	/** The settings this cache was built with. */
+	public CacheSpec getSpec() {
+		return this.spec;
+	}
+
+	/** Running counts of hits, misses, loads and Redis calls. */
+	public TieredCacheStatistics getStatistics() {
+		return this.stats;
+	}
+
+	/** Whether a shared (Redis) level backs this cache. */
+	public boolean isTwoLevel() {
+		return this.l2 != null;
+	}
+
+	/** The approximate number of entries in the in-process level. */
+	public long estimatedL1Size() {
+		return (this.l1 != null) ? this.l1.estimatedSize() : 0;
+	}
+
+	@Override
+	public ValueWrapper get(Object key) {
+		if (this.l1 != null) {
+			L1Entry entry = this.l1.getIfPresent(key);
+			if (entry != null) {
+				this.stats.l1Hits.increment();
+				return entry;
+			}
+		}
+		Object stored = readL2(key, null, null);
+		if (stored == null) {
+			this.stats.misses.increment();
+			return null;
+		}
+		return new SimpleValueWrapper((stored == L1Entry.NULL) ? null : stored);
+	}
+
+	/**
+	 * Look in the in-process level only, counting a hit if found (a miss is counted by the
+	 * lookup that follows). Allocates nothing.
+	 * @param key the key
+	 * @return the entry, or {@code null} if L1 does not hold the key
+	 */
+	public ValueWrapper getFromL1(Object key) {
+		if (this.l1 == null) {
+			return null;
+		}
+		L1Entry entry = this.l1.getIfPresent(key);
+		if (entry != null) {
+			this.stats.l1Hits.increment();
+		}
+		return entry;
+	}
+
+	@Override
+	@SuppressWarnings("unchecked")
+	public <T> T get(Object key, Class<T> type) {
+		ValueWrapper wrapper = get(key);
+		Object value = (wrapper != null) ? wrapper.get() : null;
+		if (value != null && type != null && !type.isInstance(value)) {
+			throw new IllegalStateException(
+					"Cached value is not of required type [" + type.getName() + "]: " + value.getClass().getName());
+		}
+		return (T) value;
+	}
+
+	@Override
+	@SuppressWarnings("unchecked")
+	public <T> T get(Object key, Callable<T> valueLoader) {
+		return (T) getOrLoad(key, valueLoader, LoadOptions.DEFAULT);
+	}
+
+	/**
+	 * Return the cached value for a key, or load, store and return it. One loader call per
+	 * key per JVM: concurrent callers for the same key wait for the first one's result.
+	 * @param key the key
+	 * @param loader the loader
+	 * @param options the TTL, declared type and store condition of this call
+	 * @return the value, possibly {@code null}
+	 * @throws Cache.ValueRetrievalException if the loader threw; its cause is what the
+	 * loader threw
+	 */
+	public Object getOrLoad(Object key, Callable<?> loader, LoadOptions options) {
+		if (this.l1 != null) {
+			L1Entry entry = this.l1.getIfPresent(key);
+			if (entry != null) {
+				this.stats.l1Hits.increment();
+				return entry.get();
+			}
+		}
+		Flight flight = new Flight();
+		Flight running = this.flights.putIfAbsent(key, flight);
+		if (running != null) {
+			return running.await(key, loader);
+		}
+		try {
+			Object value = loadThrough(key, loader, options, flight);
+			flight.result.complete(value);
+			return value;
+		}
+		catch (RuntimeException | Error ex) {
+			flight.result.completeExceptionally(ex);
+			throw ex;
+		}
+		finally {
+			this.flights.remove(key, flight);
+		}
+	}
+
+	private Object loadThrough(Object key, Callable<?> loader, LoadOptions options, Flight flight) {
+		if (this.l1 != null) {
+			// A flight for this key may have finished between our miss and our registration.
+			L1Entry entry = this.l1.getIfPresent(key);
+			if (entry != null) {
+				this.stats.l1Hits.increment();
+				return entry.get();
+			}
+		}
+		Object stored = readL2(key, options.type(), flight);
+		if (stored != null) {
+			return (stored == L1Entry.NULL) ? null : stored;
+		}
+		this.stats.misses.increment();
+		long start = System.nanoTime();
+		Object value;
+		try {
+			value = loader.call();
+		}
+		catch (Exception ex) {
+			this.stats.loadFailures.increment();
+			this.stats.loadFailureNanos.add(System.nanoTime() - start);
+			throw new ValueRetrievalException(key, loader, ex);
+		}
+		this.stats.loadSuccesses.increment();
+		this.stats.loadSuccessNanos.add(System.nanoTime() - start);
+		if (options.shouldStore(value)) {
+			store(key, value, options.ttl(), options, flight);
+		}
+		return value;
+	}
+
+	/** The stored form (L1Entry.NULL for a cached null) read from L2, or null on a miss. */
+	private Object readL2(Object key, com.fasterxml.jackson.databind.JavaType type, Flight flight) {
+		if (this.l2 == null) {
+			return null;
+		}
+		Decoded decoded = this.l2.read(key, type);
+		if (decoded == null) {
+			return null;
+		}
+		this.stats.l2Hits.increment();
+		Object stored = decoded.isNull() ? L1Entry.NULL : decoded.value();
+		fillFromL2(key, stored, decoded.expiresAtEpochMillis(), flight);
+		return stored;
+	}
+
+	private void fillFromL2(Object key, Object stored, long expiresAtMillis, Flight flight) {
+		if (this.l1 == null) {
+			return;
+		}
+		long remainingMillis = expiresAtMillis - this.l2.nowMillis();
+		if (remainingMillis <= 0) {
+			return;
+		}
+		install(key, new L1Entry(stored, l1Life(remainingMillis)), flight);
+	}
+
+	@Override
+	public void put(Object key, Object value) {
+		put(key, value, LoadOptions.DEFAULT);
+	}
+
+	/**
+	 * Store a value with per-call options (TTL, declared type). A load of the same key that
+	 * is still running will not overwrite it in L1.
+	 * @param key the key
+	 * @param value the value; {@code null} is stored as a cached null when the cache caches
+	 * nulls, and otherwise evicts the key
+	 * @param options the TTL and declared type of this call
+	 */
+	public void put(Object key, Object value, LoadOptions options) {
+		markInvalidated(key);
+		if (value == null && !this.spec.cacheNulls()) {
+			evict(key);
+			return;
+		}
+		store(key, value, options.ttl(), options, null);
+	}
+
+	private void store(Object key, Object value, Duration ttlOverride, LoadOptions options, Flight flight) {
+		if (value == null && !this.spec.cacheNulls()) {
+			return;
+		}
+		long ttlMillis = ttlMillis(value, ttlOverride);
+		this.stats.puts.increment();
+		if (this.l2 != null && (flight == null || !flight.invalidated)) {
+			this.l2.write(key, value, options.type(), ttlMillis);
+		}
+		if (this.l1 != null) {
+			install(key, new L1Entry((value != null) ? value : L1Entry.NULL, l1Life(ttlMillis)), flight);
+		}
+	}
+
+	private long ttlMillis(Object value, Duration ttlOverride) {
+		long ttl = ((ttlOverride != null) ? ttlOverride : this.spec.ttl()).toMillis();
+		if (value == null) {
+			ttl = Math.min(ttl, this.spec.nullTtl().toMillis());
+		}
+		double jitter = this.spec.ttlJitter();
+		if (jitter > 0) {
+			ttl -= (long) (ThreadLocalRandom.current().nextDouble() * jitter * ttl);
+		}
+		return Math.max(1, ttl);
+	}
+
+	private long l1Life(long millis) {
+		return Math.min(this.l1CapNanos, TimeUnit.MILLISECONDS.toNanos(millis));
+	}
+
+	private void install(Object key, L1Entry entry, Flight flight) {
+		if (flight == null) {
+			this.l1.put(key, entry);
+		}
+		else {
+			// Atomic with evict's removal of the key: either the eviction marked the flight
+			// before we look (we keep what is there), or it removes what we install.
+			this.l1.asMap().compute(key, (k, old) -> flight.invalidated ? old : entry);
+		}
+	}
+
+	@Override
+	public ValueWrapper putIfAbsent(Object key, Object value) {
+		if (this.l1 != null) {
+			L1Entry existing = this.l1.getIfPresent(key);
+			if (existing != null) {
+				return existing;
+			}
+		}
+		if (value == null && !this.spec.cacheNulls()) {
+			return null;
+		}
+		long ttlMillis = ttlMillis(value, null);
+		if (this.l2 != null) {
+			Boolean written = this.l2.writeIfAbsent(key, value, null, ttlMillis);
+			if (Boolean.FALSE.equals(written)) {
+				Decoded decoded = this.l2.read(key, null);
+				if (decoded != null) {
+					Object stored = decoded.isNull() ? L1Entry.NULL : decoded.value();
+					fillFromL2(key, stored, decoded.expiresAtEpochMillis(), null);
+					return new SimpleValueWrapper((stored == L1Entry.NULL) ? null : stored);
+				}
+				// The existing entry is unreadable (refused or gone): replace it.
+				this.l2.write(key, value, null, ttlMillis);
+			}
+		}
+		this.stats.puts.increment();
+		if (this.l1 != null) {
+			L1Entry previous = this.l1.asMap()
+				.putIfAbsent(key, new L1Entry((value != null) ? value : L1Entry.NULL, l1Life(ttlMillis)));
+			return previous;
+		}
+		return null;
+	}
+
+	@Override
+	public void evict(Object key) {
+		evictIfPresent(key);
+	}
+
+	@Override
+	public boolean evictIfPresent(Object key) {
+		markInvalidated(key);
+		boolean present = false;
+		if (this.l2 != null) {
+			present = Boolean.TRUE.equals(this.l2.delete(key));
+		}
+		if (this.l1 != null) {
+			present |= this.l1.asMap().remove(key) != null;
+		}
+		if (present) {
+			this.stats.evictions.increment();
+		}
+		return present;
+	}
+
+	/**
+	 * Evict every string key of this cache that matches a pattern, in both levels (e.g.
+	 * {@code user:42:*}). {@code *} matches any run of characters, {@code ?} one character,
+	 * {@code \} escapes the next; Redis is walked with SCAN, never KEYS, and the pattern can
+	 * never match another cache's keys.
+	 * @param keyPattern the pattern
+	 * @return how many Redis keys were deleted (-1 if Redis failed)
+	 * @throws IllegalArgumentException if the pattern is empty or malformed
+	 */
+	public long evictMatching(String keyPattern) {
+		KeyPattern pattern = KeyPattern.compile(keyPattern);
+		this.flights.forEach((key, flight) -> {
+			if (pattern.matches(CacheKeyEncoder.encode(key))) {
+				flight.invalidated = true;
+			}
+		});
+		long deleted = (this.l2 != null) ? this.l2.deleteMatching(this.l2.keys().keyPattern(keyPattern)) : 0;
+		if (this.l1 != null) {
+			this.l1.asMap().keySet().removeIf((key) -> pattern.matches(CacheKeyEncoder.encode(key)));
+		}
+		return deleted;
+	}
+
+	@Override
+	public void clear() {
+		invalidate();
+	}
+
+	@Override
+	public boolean invalidate() {
+		this.flights.values().forEach((flight) -> flight.invalidated = true);
+		boolean present = false;
+		if (this.l2 != null) {
+			present = this.l2.deleteMatching(this.l2.keys().allKeysPattern()) > 0;
+		}
+		if (this.l1 != null) {
+			present |= this.l1.estimatedSize() > 0;
+			this.l1.invalidateAll();
+		}
+		return present;
+	}
+
+	/**
+	 * Drop every entry of the in-process level only (the shared level is untouched).
+	 */
+	public void clearL1() {
+		this.flights.values().forEach((flight) -> flight.invalidated = true);
+		if (this.l1 != null) {
+			this.l1.invalidateAll();
+		}
+	}
+
+	private void markInvalidated(Object key) {
+		Flight flight = this.flights.get(key);
+		if (flight != null) {
+			flight.invalidated = true;
+		}
+	}
+
+	@Override
+	public CompletableFuture<?> retrieve(Object key) {
+		if (this.l1 != null) {
+			L1Entry entry = this.l1.getIfPresent(key);
+			if (entry != null) {
+				this.stats.l1Hits.increment();
+				return CompletableFuture.completedFuture(entry);
+			}
+		}
+		if (this.l2 == null) {
+			this.stats.misses.increment();
+			return null;
+		}
+		return this.l2.readAsync(key, null).thenApplyAsync((decoded) -> {
+			if (decoded == null) {
+				this.stats.misses.increment();
+				return null;
+			}
+			this.stats.l2Hits.increment();
+			Object stored = decoded.isNull() ? L1Entry.NULL : decoded.value();
+			fillFromL2(key, stored, decoded.expiresAtEpochMillis(), null);
+			return new SimpleValueWrapper((stored == L1Entry.NULL) ? null : stored);
+		}, this.asyncExecutor);
+	}
+
+	@Override
+	@SuppressWarnings("unchecked")
+	public <T> CompletableFuture<T> retrieve(Object key, Supplier<CompletableFuture<T>> valueLoader) {
+		if (this.l1 != null) {
+			L1Entry entry = this.l1.getIfPresent(key);
+			if (entry != null) {
+				this.stats.l1Hits.increment();
+				return CompletableFuture.completedFuture((T) entry.get());
+			}
+		}
+		Flight flight = new Flight();
+		Flight running = this.flights.putIfAbsent(key, flight);
+		if (running != null) {
+			return running.result.thenApply((value) -> (T) value);
+		}
+		CompletableFuture<Decoded> fromL2 = (this.l2 != null) ? this.l2.readAsync(key, null)
+				: CompletableFuture.completedFuture(null);
+		fromL2.thenComposeAsync((decoded) -> {
+			if (decoded != null) {
+				this.stats.l2Hits.increment();
+				Object stored = decoded.isNull() ? L1Entry.NULL : decoded.value();
+				fillFromL2(key, stored, decoded.expiresAtEpochMillis(), flight);
+				return CompletableFuture.completedFuture((stored == L1Entry.NULL) ? null : stored);
+			}
+			this.stats.misses.increment();
+			long start = System.nanoTime();
+			return valueLoader.get().handleAsync((value, ex) -> {
+				if (ex != null) {
+					this.stats.loadFailures.increment();
+					this.stats.loadFailureNanos.add(System.nanoTime() - start);
+					throw (ex instanceof RuntimeException runtime) ? runtime : new java.util.concurrent.CompletionException(ex);
+				}
+				this.stats.loadSuccesses.increment();
+				this.stats.loadSuccessNanos.add(System.nanoTime() - start);
+				store(key, value, null, LoadOptions.DEFAULT, flight);
+				return (Object) value;
+			}, this.asyncExecutor);
+		}, this.asyncExecutor).whenComplete((value, ex) -> {
+			this.flights.remove(key, flight);
+			if (ex != null) {
+				flight.result.completeExceptionally(ex);
+			}
+			else {
+				flight.result.complete(value);
+			}
+		});
+		return flight.result.thenApply((value) -> (T) value);
+	}
+
+	@Override
+	public String toString() {
+		return "TieredCache[" + this.name + (isTwoLevel() ? ", L1+L2" : ", L1 only") + "]";
+	}
+
+	/** Each L1 entry lives for the life it was given when written; reads do not extend it. */
+	private static final class EntryLife implements Expiry<Object, L1Entry> {
+
+		@Override
+		public long expireAfterCreate(Object key, L1Entry value, long currentTime) {
+			return value.lifeNanos;
+		}
+
+		@Override
+		public long expireAfterUpdate(Object key, L1Entry value, long currentTime, long currentDuration) {
+			return value.lifeNanos;
+		}
+
+		@Override
+		public long expireAfterRead(Object key, L1Entry value, long currentTime, long currentDuration) {
+			return currentDuration;
+		}
+
+	}
+
+}

@@ -1,0 +1,239 @@
+package io.github.optimization.cache;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
+import java.util.function.Consumer;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import io.github.optimization.cache.codec.CacheValueCodec;
+import io.github.optimization.cache.redis.L2Store;
+import io.github.optimization.cache.redis.RedisKeyScheme;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.cache.Cache;
+import org.springframework.cache.CacheManager;
+
+/**
+ * A {@link CacheManager} of {@link TieredCache}s. Caches named in the configuration are
+ * created at once (so bad settings fail at startup); others are created on first use with
+ * the defaults, unless dynamic creation is off.
+ *
+ * <p>Without an {@link L2Store} every cache runs in-process only, which is logged once.
+ * Listeners added with {@link #addCacheListener(Consumer)} see every cache, existing and
+ * future (metrics use this to cover caches created after startup).
+ *
+ * <p>Thread-safe.
+ */
+public class TieredCacheManager implements CacheManager {
+
+	private static final Log logger = LogFactory.getLog(TieredCacheManager.class);
+
+	private final CacheSpec defaults;
+
+	private final Map<String, CacheSpec> specs;
+
+	private final boolean dynamic;
+
+	private final L2Store store;
+
+	private final RedisKeyScheme keyScheme;
+
+	private final CacheValueCodec codec;
+
+	private final Ticker ticker;
+
+	private final Clock clock;
+
+	private final Executor executor;
+
+	private final OutageLog outageLog = new OutageLog();
+
+	private final ConcurrentMap<String, TieredCache> caches = new ConcurrentHashMap<>();
+
+	private final List<Consumer<TieredCache>> listeners = new CopyOnWriteArrayList<>();
+
+	private TieredCacheManager(Builder builder) {
+		this.defaults = builder.defaults;
+		this.specs = Collections.unmodifiableMap(new LinkedHashMap<>(builder.specs));
+		this.dynamic = builder.dynamic;
+		this.store = builder.store;
+		this.keyScheme = builder.keyScheme;
+		this.codec = builder.codec;
+		this.ticker = builder.ticker;
+		this.clock = builder.clock;
+		this.executor = builder.executor;
+		if (this.store == null) {
+			logger.info("Tiered caches run in-process only (L1): no Redis connection factory is available. "
+					+ "Add spring-boot-starter-data-redis and spring.data.redis.* to share entries between instances.");
+		}
+		this.specs.keySet().forEach(this::getCache);
+	}
+
+	/** A builder. */
+	public static Builder builder() {
+		return new Builder();
+	}
+
+	@Override
+	public Cache getCache(String name) {
+		TieredCache cache = this.caches.get(name);
+		if (cache != null) {
+			return cache;
+		}
+		if (!this.dynamic && !this.specs.containsKey(name)) {
+			return null;
+		}
+		return create(name);
+	}
+
+	private synchronized TieredCache create(String name) {
+		TieredCache existing = this.caches.get(name);
+		if (existing != null) {
+			return existing;
+		}
+		CacheSpec spec = this.specs.getOrDefault(name, this.defaults);
+		if (this.store == null && !spec.l1Enabled()) {
+			logger.warn("Cache '" + name + "' has its in-process level disabled but no Redis is available; "
+					+ "using an in-process level so it still caches");
+			spec = spec.toBuilder().l1Enabled(true).build("optimization.cache.caches." + name);
+		}
+		TieredCacheStatistics stats = new TieredCacheStatistics();
+		L2Tier l2 = (this.store != null && spec.l2Enabled()) ? new L2Tier(name, this.store,
+				this.keyScheme.forCache(name), this.codec, this.clock, stats, this.outageLog) : null;
+		TieredCache cache = new TieredCache(name, spec, l2, this.ticker, this.executor, stats);
+		this.caches.put(name, cache);
+		this.listeners.forEach((listener) -> listener.accept(cache));
+		return cache;
+	}
+
+	@Override
+	public Collection<String> getCacheNames() {
+		return Collections.unmodifiableSet(this.caches.keySet());
+	}
+
+	/** Whether caches have a shared (Redis) level. */
+	public boolean isTwoLevel() {
+		return this.store != null;
+	}
+
+	/** The settings of caches not named in the configuration. */
+	public CacheSpec getDefaults() {
+		return this.defaults;
+	}
+
+	/**
+	 * Call a listener for every cache now and every cache created later.
+	 * @param listener the listener; must not block
+	 */
+	public synchronized void addCacheListener(Consumer<TieredCache> listener) {
+		this.listeners.add(listener);
+		new ArrayList<>(this.caches.values()).forEach(listener);
+	}
+
+	/**
+	 * Builds a {@link TieredCacheManager}. Not thread-safe.
+	 */
+	public static final class Builder {
+
+		private CacheSpec defaults = CacheSpec.defaults();
+
+		private final Map<String, CacheSpec> specs = new LinkedHashMap<>();
+
+		private boolean dynamic = true;
+
+		private L2Store store;
+
+		private RedisKeyScheme keyScheme = new RedisKeyScheme("opt:", 1);
+
+		private CacheValueCodec codec;
+
+		private Ticker ticker = Ticker.systemTicker();
+
+		private Clock clock = Clock.systemUTC();
+
+		private Executor executor = ForkJoinPool.commonPool();
+
+		private Builder() {
+		}
+
+		/** Settings of caches not configured by name. */
+		public Builder defaults(CacheSpec defaults) {
+			this.defaults = Objects.requireNonNull(defaults, "defaults");
+			return this;
+		}
+
+		/** Settings of one named cache; the cache is created when the manager is built. */
+		public Builder cache(String name, CacheSpec spec) {
+			this.specs.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(spec, "spec"));
+			return this;
+		}
+
+		/** Whether caches not configured by name are created on first use (default true). */
+		public Builder dynamic(boolean dynamic) {
+			this.dynamic = dynamic;
+			return this;
+		}
+
+		/** The shared level; {@code null} (the default) for in-process caches only. */
+		public Builder l2Store(L2Store store) {
+			this.store = store;
+			return this;
+		}
+
+		/** The layout of keys in Redis. */
+		public Builder keyScheme(RedisKeyScheme keyScheme) {
+			this.keyScheme = Objects.requireNonNull(keyScheme, "keyScheme");
+			return this;
+		}
+
+		/** The codec of values in Redis; required when an L2 store is set. */
+		public Builder codec(CacheValueCodec codec) {
+			this.codec = codec;
+			return this;
+		}
+
+		/** The time source of the in-process level (tests inject a fake one). */
+		public Builder ticker(Ticker ticker) {
+			this.ticker = Objects.requireNonNull(ticker, "ticker");
+			return this;
+		}
+
+		/** The wall clock used for expiry times stored with values in Redis. */
+		public Builder clock(Clock clock) {
+			this.clock = Objects.requireNonNull(clock, "clock");
+			return this;
+		}
+
+		/** The executor for L1 maintenance and asynchronous completions. */
+		public Builder executor(Executor executor) {
+			this.executor = Objects.requireNonNull(executor, "executor");
+			return this;
+		}
+
+		/**
+		 * Build the manager and create the configured caches.
+		 * @return the manager
+		 * @throws IllegalStateException if an L2 store is set without a codec
+		 */
+		public TieredCacheManager build() {
+			if (this.store != null && this.codec == null) {
+				throw new IllegalStateException("A codec is required when an L2 store is set");
+			}
+			return new TieredCacheManager(this);
+		}
+
+	}
+
+}
