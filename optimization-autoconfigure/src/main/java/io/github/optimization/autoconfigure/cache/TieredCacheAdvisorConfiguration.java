@@ -1,0 +1,60 @@
+package io.github.optimization.autoconfigure.cache;
+
+import io.github.optimization.cache.annotation.TieredCacheAdvisor;
+import io.github.optimization.cache.annotation.TieredCacheInterceptor;
+import io.github.optimization.cache.annotation.TieredCacheOperationSource;
+
+import org.springframework.aop.config.AopConfigUtils;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.beans.factory.support.BeanDefinitionRegistry;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.cache.CacheManager;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
+import org.springframework.context.annotation.Role;
+import org.springframework.core.env.Environment;
+import org.springframework.core.type.AnnotationMetadata;
+
+/**
+ * {@code @TieredCacheable} support: the operation source, the interceptor and the advisor,
+ * plus an auto-proxy creator if the application has none (as {@code @EnableCaching} does).
+ * Works over whichever {@link CacheManager} the application has.
+ */
+@Configuration(proxyBeanMethods = false)
+@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+@Import(TieredCacheAdvisorConfiguration.AutoProxyRegistrar.class)
+class TieredCacheAdvisorConfiguration {
+
+	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	@ConditionalOnMissingBean
+	static TieredCacheOperationSource tieredCacheOperationSource() {
+		return new TieredCacheOperationSource();
+	}
+
+	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	@ConditionalOnMissingBean
+	static TieredCacheAdvisor tieredCacheAdvisor(ObjectProvider<TieredCacheOperationSource> source,
+			ObjectProvider<CacheManager> cacheManager, Environment environment) {
+		TieredCacheOperationSource operations = source.getObject();
+		TieredCacheInterceptor interceptor = new TieredCacheInterceptor(operations, cacheManager::getIfUnique);
+		int order = environment.getProperty("optimization.cache.advisor-order", Integer.class,
+				new TieredCacheProperties().getAdvisorOrder());
+		return new TieredCacheAdvisor(operations, interceptor, order);
+	}
+
+	/** Registers Spring's infrastructure auto-proxy creator unless one exists. */
+	static class AutoProxyRegistrar implements ImportBeanDefinitionRegistrar {
+
+		@Override
+		public void registerBeanDefinitions(AnnotationMetadata metadata, BeanDefinitionRegistry registry) {
+			AopConfigUtils.registerAutoProxyCreatorIfNecessary(registry);
+		}
+
+	}
+
+}

@@ -1,0 +1,106 @@
+package io.github.optimization.autoconfigure.cache;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.github.optimization.cache.CacheSpec;
+import io.github.optimization.cache.InvalidCacheSpecException;
+import io.github.optimization.cache.TieredCacheManager;
+import io.github.optimization.cache.codec.CacheValueCodec;
+import io.github.optimization.cache.codec.CodecSettings;
+import io.github.optimization.cache.codec.TypeAllowList;
+import io.github.optimization.cache.redis.L2Store;
+import io.github.optimization.cache.redis.RedisKeyScheme;
+
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.AutoConfigurationPackages;
+import org.springframework.boot.autoconfigure.cache.CacheAutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.data.redis.RedisAutoConfiguration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.cache.CacheManager;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Auto-configures the two-level cache: a {@link TieredCacheManager} (unless the application
+ * defines its own {@link CacheManager}), its Redis level when a Redis connection factory
+ * exists, its codec, and the {@code @TieredCacheable} support.
+ */
+@AutoConfiguration(after = RedisAutoConfiguration.class, before = CacheAutoConfiguration.class)
+@ConditionalOnClass({ Caffeine.class, CacheManager.class })
+@ConditionalOnProperty(prefix = "optimization.cache", name = "enabled", matchIfMissing = true)
+@EnableConfigurationProperties(TieredCacheProperties.class)
+@Import({ RedisL2StoreConfiguration.class, TieredCacheAdvisorConfiguration.class })
+public class TieredCacheAutoConfiguration {
+
+	private static final String CODEC = "optimization.cache.codec.";
+
+	@Bean
+	@ConditionalOnMissingBean
+	CacheValueCodec tieredCacheValueCodec(TieredCacheProperties properties, BeanFactory beanFactory) {
+		TieredCacheProperties.Codec codec = properties.getCodec();
+		CodecSettings settings;
+		try {
+			settings = new CodecSettings(bytes(codec.getCompressionThreshold(), "compression-threshold"),
+					bytes(codec.getMaxValueSize(), "max-value-size"),
+					bytes(codec.getMaxDecompressedSize(), "max-decompressed-size"));
+		}
+		catch (InvalidCacheSpecException ex) {
+			throw ex;
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidCacheSpecException("optimization.cache.codec", "settings are inconsistent: " + ex.getMessage()
+					+ " (compression-threshold, max-value-size, max-decompressed-size)");
+		}
+		List<String> packages = new ArrayList<>(codec.getAllowedPackages());
+		if (AutoConfigurationPackages.has(beanFactory)) {
+			packages.addAll(AutoConfigurationPackages.get(beanFactory));
+		}
+		TypeAllowList allowList;
+		try {
+			allowList = new TypeAllowList(packages);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidCacheSpecException(CODEC + "allowed-packages", ex.getMessage());
+		}
+		return new CacheValueCodec(CacheValueCodec.defaultObjectMapper(), settings, allowList);
+	}
+
+	private static int bytes(DataSize size, String property) {
+		if (size == null || size.isNegative() || size.toBytes() > Integer.MAX_VALUE) {
+			throw new InvalidCacheSpecException(CODEC + property, "must be between 0B and 2GB, was " + size);
+		}
+		return (int) size.toBytes();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(CacheManager.class)
+	TieredCacheManager cacheManager(TieredCacheProperties properties, CacheValueCodec codec,
+			ObjectProvider<L2Store> l2Store, ObjectProvider<TieredCacheManagerCustomizer> customizers) {
+		CacheSpec defaults = CacheSpecs.defaults(properties);
+		RedisKeyScheme keyScheme;
+		try {
+			keyScheme = new RedisKeyScheme(properties.getRedis().getKeyPrefix(), properties.getRedis().getSchemaVersion());
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidCacheSpecException("optimization.cache.redis.schema-version", ex.getMessage());
+		}
+		TieredCacheManager.Builder builder = TieredCacheManager.builder()
+			.defaults(defaults)
+			.dynamic(properties.isDynamic())
+			.l2Store(l2Store.getIfAvailable())
+			.keyScheme(keyScheme)
+			.codec(codec);
+		CacheSpecs.perCache(properties, defaults).forEach(builder::cache);
+		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
+		return builder.build();
+	}
+
+}

@@ -1,0 +1,66 @@
+package io.github.optimization.autoconfigure.cache;
+
+import java.util.Map;
+
+import io.github.optimization.cache.TieredCacheManager;
+import io.github.optimization.metrics.TieredCacheMeterBinder;
+import io.github.optimization.metrics.TieredCacheMeterBinderProvider;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Tags;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration;
+import org.springframework.boot.actuate.autoconfigure.metrics.MetricsAutoConfiguration;
+import org.springframework.boot.actuate.autoconfigure.metrics.cache.CacheMetricsAutoConfiguration;
+import org.springframework.boot.actuate.metrics.cache.CacheMeterBinderProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Meters for every tiered cache, including caches created after startup: binds each cache
+ * of each {@link TieredCacheManager} when it appears, with the same tags Spring Boot's cache
+ * metrics use ({@code cache}, {@code cache.manager}) so the standard {@code cache.*} series
+ * line up with those of other cache managers in one Prometheus scrape.
+ */
+@AutoConfiguration(after = { TieredCacheAutoConfiguration.class, MetricsAutoConfiguration.class,
+		CompositeMeterRegistryAutoConfiguration.class },
+		before = CacheMetricsAutoConfiguration.class)
+@ConditionalOnClass({ MeterRegistry.class, CacheMeterBinderProvider.class })
+@ConditionalOnBean({ MeterRegistry.class, TieredCacheManager.class })
+public class TieredCacheMetricsAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	TieredCacheMeterBinderProvider tieredCacheMeterBinderProvider() {
+		return new TieredCacheMeterBinderProvider();
+	}
+
+	@Bean
+	SmartInitializingSingleton tieredCacheMetricsBinder(ObjectProvider<MeterRegistry> registry,
+			ConfigurableListableBeanFactory beanFactory) {
+		return () -> {
+			MeterRegistry meters = registry.getObject();
+			Map<String, TieredCacheManager> managers = beanFactory.getBeansOfType(TieredCacheManager.class);
+			managers.forEach((beanName, manager) -> {
+				Tags tags = Tags.of(Tag.of("cache.manager", cacheManagerName(beanName)));
+				manager.addCacheListener((cache) -> new TieredCacheMeterBinder(cache, tags).bindTo(meters));
+			});
+		};
+	}
+
+	/** The same naming as Spring Boot's cache metrics registrar. */
+	static String cacheManagerName(String beanName) {
+		String suffix = "cachemanager";
+		if (beanName.length() > suffix.length() && beanName.toLowerCase().endsWith(suffix)) {
+			return beanName.substring(0, beanName.length() - suffix.length());
+		}
+		return beanName;
+	}
+
+}

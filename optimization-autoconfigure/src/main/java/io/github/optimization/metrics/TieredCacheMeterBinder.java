@@ -1,0 +1,110 @@
+package io.github.optimization.metrics;
+
+import java.util.concurrent.TimeUnit;
+
+import io.github.optimization.cache.TieredCache;
+import io.github.optimization.cache.TieredCacheStatistics;
+import io.github.optimization.cache.codec.RejectReason;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.FunctionTimer;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.binder.cache.CacheMeterBinder;
+
+/**
+ * Binds a {@link TieredCache}'s statistics: the standard cache meters ({@code cache.gets},
+ * {@code cache.puts}, {@code cache.evictions}, {@code cache.size}) so existing dashboards
+ * work, plus the tier detail under {@code optimization.cache.*} (see {@link MeterNames}).
+ * Meters read counters the cache keeps anyway, so the read path never looks up a meter.
+ */
+public class TieredCacheMeterBinder extends CacheMeterBinder<TieredCache> {
+
+	private final TieredCacheStatistics stats;
+
+	/**
+	 * Create a binder.
+	 * @param cache the cache
+	 * @param tags extra tags, e.g. {@code cache.manager}
+	 */
+	public TieredCacheMeterBinder(TieredCache cache, Iterable<Tag> tags) {
+		super(cache, cache.getName(), tags);
+		this.stats = cache.getStatistics();
+	}
+
+	@Override
+	protected Long size() {
+		TieredCache cache = getCache();
+		return (cache != null) ? cache.estimatedL1Size() : null;
+	}
+
+	@Override
+	protected long hitCount() {
+		return this.stats.l1Hits() + this.stats.l2Hits();
+	}
+
+	@Override
+	protected Long missCount() {
+		return this.stats.misses();
+	}
+
+	@Override
+	protected Long evictionCount() {
+		return this.stats.evictions();
+	}
+
+	@Override
+	protected long putCount() {
+		return this.stats.puts();
+	}
+
+	@Override
+	protected void bindImplementationSpecificMetrics(MeterRegistry registry) {
+		TieredCacheStatistics s = this.stats;
+		FunctionCounter.builder(MeterNames.CACHE_HITS, s, TieredCacheStatistics::l1Hits)
+			.tags(getTagsWithCacheName())
+			.tag("tier", "l1")
+			.description("Lookups answered by the in-process level")
+			.register(registry);
+		FunctionCounter.builder(MeterNames.CACHE_HITS, s, TieredCacheStatistics::l2Hits)
+			.tags(getTagsWithCacheName())
+			.tag("tier", "l2")
+			.description("Lookups answered by the Redis level")
+			.register(registry);
+		FunctionCounter.builder(MeterNames.CACHE_MISSES, s, TieredCacheStatistics::misses)
+			.tags(getTagsWithCacheName())
+			.description("Lookups answered by neither level")
+			.register(registry);
+		FunctionTimer
+			.builder(MeterNames.CACHE_LOADS, s, TieredCacheStatistics::loadSuccesses,
+					TieredCacheStatistics::loadSuccessNanos, TimeUnit.NANOSECONDS)
+			.tags(getTagsWithCacheName())
+			.tag("result", "success")
+			.description("Loader calls after a miss")
+			.register(registry);
+		FunctionTimer
+			.builder(MeterNames.CACHE_LOADS, s, TieredCacheStatistics::loadFailures,
+					TieredCacheStatistics::loadFailureNanos, TimeUnit.NANOSECONDS)
+			.tags(getTagsWithCacheName())
+			.tag("result", "failure")
+			.description("Loader calls after a miss")
+			.register(registry);
+		FunctionTimer
+			.builder(MeterNames.CACHE_L2_REQUESTS, s, TieredCacheStatistics::l2Requests,
+					TieredCacheStatistics::l2Nanos, TimeUnit.NANOSECONDS)
+			.tags(getTagsWithCacheName())
+			.description("Calls to the Redis level")
+			.register(registry);
+		FunctionCounter.builder(MeterNames.CACHE_L2_ERRORS, s, TieredCacheStatistics::l2Errors)
+			.tags(getTagsWithCacheName())
+			.description("Calls to the Redis level that failed")
+			.register(registry);
+		for (RejectReason reason : RejectReason.values()) {
+			FunctionCounter.builder(MeterNames.CACHE_CODEC_REJECTS, s, (stats) -> stats.rejects(reason))
+				.tags(getTagsWithCacheName())
+				.tag("reason", reason.tagValue())
+				.description("Values refused by the codec")
+				.register(registry);
+		}
+	}
+
+}
