@@ -25,7 +25,7 @@ import org.springframework.context.annotation.Bean;
 /**
  * Meters for every tiered cache, including caches created after startup: binds each cache
  * of each {@link TieredCacheManager} when it appears, with the same tags Spring Boot's cache
- * metrics use ({@code cache}, {@code cache.manager}) so the standard {@code cache.*} series
+ * metrics use ({@code cache}, {@code cache.manager}, {@code name}) so the standard {@code cache.*} series
  * line up with those of other cache managers in one Prometheus scrape.
  */
 @AutoConfiguration(after = { TieredCacheAutoConfiguration.class, MetricsAutoConfiguration.class,
@@ -49,7 +49,10 @@ public class TieredCacheMetricsAutoConfiguration {
 			Map<String, TieredCacheManager> managers = beanFactory.getBeansOfType(TieredCacheManager.class);
 			managers.forEach((beanName, manager) -> {
 				Tags tags = Tags.of(Tag.of("cache.manager", cacheManagerName(beanName)));
-				manager.addCacheListener((cache) -> new TieredCacheMeterBinder(cache, tags).bindTo(meters));
+				// Same tag keys as Spring Boot's registrar (it adds "name"): Prometheus needs
+				// every series of a meter name to have the same keys.
+				manager.addCacheListener((cache) -> new TieredCacheMeterBinder(cache, tags.and("name", cache.getName()))
+					.bindTo(meters));
 			});
 		};
 	}

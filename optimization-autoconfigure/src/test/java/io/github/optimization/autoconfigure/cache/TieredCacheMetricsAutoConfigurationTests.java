@@ -74,6 +74,23 @@ class TieredCacheMetricsAutoConfigurationTests {
 	}
 
 	@Test
+	void everyMeterOfANameHasTheSameTagKeysAsSpringBootsCacheMetrics() {
+		this.runner.run((context) -> {
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			context.getBean(TieredCacheManager.class).getCache("created-later").get("k");
+			java.util.Map<String, java.util.Set<java.util.Set<String>>> keysByName = new java.util.HashMap<>();
+			registry.getMeters()
+				.forEach((meter) -> keysByName.computeIfAbsent(meter.getId().getName(), (n) -> new java.util.HashSet<>())
+					.add(meter.getId().getTags().stream().map(io.micrometer.core.instrument.Tag::getKey)
+						.collect(java.util.stream.Collectors.toSet())));
+			assertThat(keysByName.get("cache.size")).containsExactly(java.util.Set.of("cache", "cache.manager", "name"));
+			keysByName.forEach((name, keySets) -> assertThat(keySets).as(name).hasSize(1));
+			assertThat(registry.find("cache.size").tag("cache", "created-later").tag("name", "created-later").gauge())
+				.as("a cache only our binder sees is registered with Boot's tag keys").isNotNull();
+		});
+	}
+
+	@Test
 	void meterCountDoesNotGrowWithKeys() {
 		this.runner.run((context) -> {
 			MeterRegistry registry = context.getBean(MeterRegistry.class);
