@@ -63,12 +63,12 @@ public class TieredCacheMeterBinder extends CacheMeterBinder<TieredCache> {
 		FunctionCounter.builder(MeterNames.CACHE_HITS, s, TieredCacheStatistics::l1Hits)
 			.tags(getTagsWithCacheName())
 			.tag("tier", "l1")
-			.description("Lookups answered by the in-process level")
+			.description("Lookups answered by a level of the cache (tier l1: in-process, l2: Redis)")
 			.register(registry);
 		FunctionCounter.builder(MeterNames.CACHE_HITS, s, TieredCacheStatistics::l2Hits)
 			.tags(getTagsWithCacheName())
 			.tag("tier", "l2")
-			.description("Lookups answered by the Redis level")
+			.description("Lookups answered by a level of the cache (tier l1: in-process, l2: Redis)")
 			.register(registry);
 		FunctionCounter.builder(MeterNames.CACHE_MISSES, s, TieredCacheStatistics::misses)
 			.tags(getTagsWithCacheName())
