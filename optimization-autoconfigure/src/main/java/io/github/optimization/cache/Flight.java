@@ -18,7 +18,13 @@ final class Flight {
 
 	volatile boolean invalidated;
 
+	private final Thread leader = Thread.currentThread();
+
 	Object await(Object key, Callable<?> loader) {
+		if (this.leader == Thread.currentThread()) {
+			throw new IllegalStateException("Recursive load of cache key " + key
+					+ ": the loader asked the same cache for the same key");
+		}
 		try {
 			return this.result.get();
 		}

@@ -122,6 +122,17 @@ abstract class AbstractTieredCacheContractTests {
 	}
 
 	@Test
+	void recursiveLoadOfTheSameKeyFailsInsteadOfDeadlocking() {
+		TieredCache cache = cache("contract");
+		assertThatExceptionOfType(Cache.ValueRetrievalException.class)
+			.isThrownBy(() -> cache.get("k", () -> cache.get("k", () -> "inner")))
+			.havingCause()
+			.isInstanceOf(IllegalStateException.class)
+			.withMessageContaining("Recursive load");
+		assertThat(cache.get("k")).isNull();
+	}
+
+	@Test
 	void putIfAbsentStoresOnlyWhenAbsent() {
 		TieredCache cache = cache("contract");
 		assertThat(cache.putIfAbsent("k", "first")).isNull();
