@@ -18,7 +18,14 @@ final class Flight {
 
 	volatile boolean invalidated;
 
+	/** The key's digest when the cache tracks keys for invalidations, else {@code null}. */
+	final String digest;
+
 	private final Thread leader = Thread.currentThread();
+
+	Flight(String digest) {
+		this.digest = digest;
+	}
 
 	Object await(Object key, Callable<?> loader) {
 		if (this.leader == Thread.currentThread()) {

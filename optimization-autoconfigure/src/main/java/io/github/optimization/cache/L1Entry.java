@@ -20,9 +20,13 @@ final class L1Entry implements ValueWrapper {
 
 	final long lifeNanos;
 
-	L1Entry(Object stored, long lifeNanos) {
+	/** The key's digest when the cache tracks keys for invalidations, else {@code null}. */
+	final String digest;
+
+	L1Entry(Object stored, long lifeNanos, String digest) {
 		this.stored = stored;
 		this.lifeNanos = lifeNanos;
+		this.digest = digest;
 	}
 
 	@Override

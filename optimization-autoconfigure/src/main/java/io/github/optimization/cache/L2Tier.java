@@ -12,8 +12,11 @@ import io.github.optimization.cache.redis.RedisKeyScheme.CacheKeySpace;
 
 /**
  * The shared level as one cache sees it: keys laid out by the key space, values through the
- * codec, and every failure caught, counted and logged at a bounded rate. Nothing here throws
- * to the cache's caller: a failed read is a miss, a failed write is skipped.
+ * codec, every call behind the {@link L2Guard} (the circuit breaker), and every failure
+ * caught, counted and logged at a bounded rate. Nothing here throws a Redis or codec error
+ * to the cache's caller: a failed or refused read is a miss, a failed or refused write is
+ * skipped. Codec problems are counted but never reported to the guard, so bad input cannot
+ * open the breaker for everybody.
  */
 final class L2Tier {
 
@@ -31,8 +34,10 @@ final class L2Tier {
 
 	private final OutageLog outageLog;
 
+	private final L2Guard guard;
+
 	L2Tier(String cacheName, L2Store store, CacheKeySpace keys, CacheValueCodec codec, Clock clock,
-			TieredCacheStatistics stats, OutageLog outageLog) {
+			TieredCacheStatistics stats, OutageLog outageLog, L2Guard guard) {
 		this.cacheName = cacheName;
 		this.store = store;
 		this.keys = keys;
@@ -40,6 +45,7 @@ final class L2Tier {
 		this.clock = clock;
 		this.stats = stats;
 		this.outageLog = outageLog;
+		this.guard = guard;
 	}
 
 	CacheKeySpace keys() {
@@ -50,12 +56,16 @@ final class L2Tier {
 		return this.clock.millis();
 	}
 
-	/** The decoded value, or {@code null} on a miss, an outage or refused bytes. */
+	/** The decoded value, or {@code null} on a miss, an outage, an open breaker or refused bytes. */
 	Decoded read(Object key, JavaType type) {
+		byte[] redisKey = this.keys.redisKey(key);
+		if (!permitted()) {
+			return null;
+		}
 		byte[] bytes;
 		long start = System.nanoTime();
 		try {
-			bytes = this.store.get(this.keys.redisKey(key));
+			bytes = this.store.get(redisKey);
 		}
 		catch (RuntimeException ex) {
 			failed(start, "get", ex);
@@ -66,10 +76,14 @@ final class L2Tier {
 	}
 
 	CompletableFuture<Decoded> readAsync(Object key, JavaType type) {
+		byte[] redisKey = this.keys.redisKey(key);
+		if (!permitted()) {
+			return CompletableFuture.completedFuture(null);
+		}
 		long start = System.nanoTime();
 		CompletableFuture<byte[]> bytes;
 		try {
-			bytes = this.store.getAsync(this.keys.redisKey(key));
+			bytes = this.store.getAsync(redisKey);
 		}
 		catch (RuntimeException ex) {
 			failed(start, "get", ex);
@@ -105,9 +119,13 @@ final class L2Tier {
 		if (bytes == null) {
 			return false;
 		}
+		byte[] redisKey = this.keys.redisKey(key);
+		if (!permitted()) {
+			return false;
+		}
 		long start = System.nanoTime();
 		try {
-			this.store.set(this.keys.redisKey(key), bytes, ttlMillis);
+			this.store.set(redisKey, bytes, ttlMillis);
 		}
 		catch (RuntimeException ex) {
 			failed(start, "set", ex);
@@ -123,9 +141,13 @@ final class L2Tier {
 		if (bytes == null) {
 			return null;
 		}
+		byte[] redisKey = this.keys.redisKey(key);
+		if (!permitted()) {
+			return null;
+		}
 		long start = System.nanoTime();
 		try {
-			boolean written = this.store.setIfAbsent(this.keys.redisKey(key), bytes, ttlMillis);
+			boolean written = this.store.setIfAbsent(redisKey, bytes, ttlMillis);
 			succeeded(start);
 			return written;
 		}
@@ -149,9 +171,13 @@ final class L2Tier {
 
 	/** {@code TRUE} if a key was deleted, {@code FALSE} if none, {@code null} if unknown. */
 	Boolean delete(Object key) {
+		byte[] redisKey = this.keys.redisKey(key);
+		if (!permitted()) {
+			return null;
+		}
 		long start = System.nanoTime();
 		try {
-			boolean deleted = this.store.delete(this.keys.redisKey(key));
+			boolean deleted = this.store.delete(redisKey);
 			succeeded(start);
 			return deleted;
 		}
@@ -161,8 +187,11 @@ final class L2Tier {
 		}
 	}
 
-	/** How many keys were deleted; -1 if the store failed. */
+	/** How many keys were deleted; -1 if the store failed or was not called. */
 	long deleteMatching(String pattern) {
+		if (!permitted()) {
+			return -1;
+		}
 		long start = System.nanoTime();
 		try {
 			long deleted = this.store.deleteMatching(pattern);
@@ -175,14 +204,30 @@ final class L2Tier {
 		}
 	}
 
+	private boolean permitted() {
+		if (this.guard.tryAcquire()) {
+			return true;
+		}
+		this.stats.l2Rejected.increment();
+		return false;
+	}
+
 	private void succeeded(long start) {
+		long nanos = System.nanoTime() - start;
 		this.stats.l2Requests.increment();
-		this.stats.l2Nanos.add(System.nanoTime() - start);
+		this.stats.l2Nanos.add(nanos);
+		this.guard.onSuccess(nanos);
 	}
 
 	private void failed(long start, String operation, Throwable ex) {
-		succeeded(start);
+		long nanos = System.nanoTime() - start;
+		this.stats.l2Requests.increment();
+		this.stats.l2Nanos.add(nanos);
 		this.stats.l2Errors.increment();
+		if (this.guard.isTimeout(ex)) {
+			this.stats.l2Timeouts.increment();
+		}
+		this.guard.onError(nanos, ex);
 		this.outageLog.warn("Cache '" + this.cacheName + "' could not " + operation
 				+ " in Redis; serving from the in-process level and the loader", ex);
 	}

@@ -56,21 +56,34 @@ public class TieredCache implements Cache {
 
 	private final ConcurrentHashMap<Object, Flight> flights = new ConcurrentHashMap<>();
 
+	private final InvalidationPublisher publisher;
+
+	/**
+	 * Digest to key of the entries in L1, kept only when other instances send invalidations
+	 * by digest. Changed only under the L1 entry's lock (inside compute or the eviction
+	 * listener), so it never misses an entry L1 holds; it may briefly keep a stale mapping,
+	 * which costs nothing but a no-op invalidation.
+	 */
+	private final ConcurrentHashMap<String, Object> keysByDigest;
+
 	TieredCache(String name, CacheSpec spec, L2Tier l2, Ticker ticker, Executor executor,
-			TieredCacheStatistics stats) {
+			TieredCacheStatistics stats, InvalidationPublisher publisher) {
 		this.name = name;
 		this.spec = spec;
 		this.l2 = l2;
 		this.stats = stats;
 		this.asyncExecutor = executor;
+		this.publisher = (l2 != null) ? publisher : InvalidationPublisher.NONE;
 		// Without a shared level there are no peers whose writes L1 could miss, so only the
 		// TTL bounds an entry's life.
 		this.l1CapNanos = (l2 != null) ? spec.l1Ttl().toNanos() : Long.MAX_VALUE;
-		this.l1 = spec.l1Enabled() ? buildL1(spec, ticker, executor, stats) : null;
+		this.keysByDigest = (l2 != null && publisher != InvalidationPublisher.NONE && spec.l1Enabled())
+				? new ConcurrentHashMap<>() : null;
+		this.l1 = spec.l1Enabled() ? buildL1(spec, ticker, executor, stats, this.keysByDigest) : null;
 	}
 
 	private static com.github.benmanes.caffeine.cache.Cache<Object, L1Entry> buildL1(CacheSpec spec, Ticker ticker,
-			Executor executor, TieredCacheStatistics stats) {
+			Executor executor, TieredCacheStatistics stats, ConcurrentHashMap<String, Object> keysByDigest) {
 		return Caffeine.newBuilder()
 			.maximumSize(spec.l1MaximumSize())
 			.expireAfter(new EntryLife())
@@ -79,6 +92,9 @@ public class TieredCache implements Cache {
 			.evictionListener((Object key, L1Entry value, RemovalCause cause) -> {
 				if (cause == RemovalCause.SIZE) {
 					stats.evictions.increment();
+				}
+				if (keysByDigest != null && value != null && value.digest != null) {
+					keysByDigest.remove(value.digest, key);
 				}
 			})
 			.build();
@@ -185,7 +201,7 @@ public class TieredCache implements Cache {
 				return entry.get();
 			}
 		}
-		Flight flight = new Flight();
+		Flight flight = new Flight(digestIfTracking(key));
 		Flight running = this.flights.putIfAbsent(key, flight);
 		if (running != null) {
 			return running.await(key, loader);
@@ -259,7 +275,7 @@ public class TieredCache implements Cache {
 		if (remainingMillis <= 0) {
 			return;
 		}
-		install(key, new L1Entry(stored, l1Life(remainingMillis)), flight);
+		install(key, stored, l1Life(remainingMillis), flight);
 	}
 
 	@Override
@@ -282,6 +298,7 @@ public class TieredCache implements Cache {
 			return;
 		}
 		store(key, value, options.ttl(), options, null);
+		publishKeyChanged(key);
 	}
 
 	private void store(Object key, Object value, Duration ttlOverride, LoadOptions options, Flight flight) {
@@ -294,7 +311,7 @@ public class TieredCache implements Cache {
 			this.l2.write(key, value, options.type(), ttlMillis);
 		}
 		if (this.l1 != null) {
-			install(key, new L1Entry((value != null) ? value : L1Entry.NULL, l1Life(ttlMillis)), flight);
+			install(key, (value != null) ? value : L1Entry.NULL, l1Life(ttlMillis), flight);
 		}
 	}
 
@@ -314,15 +331,56 @@ public class TieredCache implements Cache {
 		return Math.min(this.l1CapNanos, TimeUnit.MILLISECONDS.toNanos(millis));
 	}
 
-	private void install(Object key, L1Entry entry, Flight flight) {
-		if (flight == null) {
-			this.l1.put(key, entry);
+	private void install(Object key, Object stored, long lifeNanos, Flight flight) {
+		if (this.keysByDigest == null && flight == null) {
+			this.l1.put(key, new L1Entry(stored, lifeNanos, null));
+			return;
 		}
-		else {
-			// Atomic with evict's removal of the key: either the eviction marked the flight
-			// before we look (we keep what is there), or it removes what we install.
-			this.l1.asMap().compute(key, (k, old) -> flight.invalidated ? old : entry);
+		String digest = (flight != null && flight.digest != null) ? flight.digest : digestIfTracking(key);
+		L1Entry entry = new L1Entry(stored, lifeNanos, digest);
+		// Atomic with an eviction of the key (local or from another instance): either the
+		// eviction marked the flight before we look (we keep what is there), or it removes
+		// what we install.
+		this.l1.asMap().compute(key, (k, old) -> {
+			if (flight != null && flight.invalidated) {
+				return old;
+			}
+			if (digest != null) {
+				this.keysByDigest.put(digest, k);
+			}
+			return entry;
+		});
+	}
+
+	private String digestIfTracking(Object key) {
+		return (this.keysByDigest != null) ? KeyDigest.of(key) : null;
+	}
+
+	private void publishKeyChanged(Object key) {
+		if (this.publisher != InvalidationPublisher.NONE) {
+			this.publisher.keyChanged(this.name, KeyDigest.of(key));
 		}
+	}
+
+	private void publishCleared() {
+		if (this.publisher != InvalidationPublisher.NONE) {
+			this.publisher.cacheCleared(this.name);
+		}
+	}
+
+	private boolean removeFromL1(Object key) {
+		if (this.keysByDigest == null) {
+			return this.l1.asMap().remove(key) != null;
+		}
+		boolean[] removed = new boolean[1];
+		this.l1.asMap().computeIfPresent(key, (k, entry) -> {
+			if (entry.digest != null) {
+				this.keysByDigest.remove(entry.digest, k);
+			}
+			removed[0] = true;
+			return null;
+		});
+		return removed[0];
 	}
 
 	@Override
@@ -351,12 +409,27 @@ public class TieredCache implements Cache {
 			}
 		}
 		this.stats.puts.increment();
+		L1Entry previous = null;
 		if (this.l1 != null) {
-			L1Entry previous = this.l1.asMap()
-				.putIfAbsent(key, new L1Entry((value != null) ? value : L1Entry.NULL, l1Life(ttlMillis)));
-			return previous;
+			L1Entry entry = new L1Entry((value != null) ? value : L1Entry.NULL, l1Life(ttlMillis),
+					digestIfTracking(key));
+			L1Entry[] existing = new L1Entry[1];
+			this.l1.asMap().compute(key, (k, old) -> {
+				if (old != null) {
+					existing[0] = old;
+					return old;
+				}
+				if (entry.digest != null) {
+					this.keysByDigest.put(entry.digest, k);
+				}
+				return entry;
+			});
+			previous = existing[0];
 		}
-		return null;
+		if (previous == null) {
+			publishKeyChanged(key);
+		}
+		return previous;
 	}
 
 	@Override
@@ -372,11 +445,12 @@ public class TieredCache implements Cache {
 			present = Boolean.TRUE.equals(this.l2.delete(key));
 		}
 		if (this.l1 != null) {
-			present |= this.l1.asMap().remove(key) != null;
+			present |= removeFromL1(key);
 		}
 		if (present) {
 			this.stats.evictions.increment();
 		}
+		publishKeyChanged(key);
 		return present;
 	}
 
@@ -400,6 +474,10 @@ public class TieredCache implements Cache {
 		if (this.l1 != null) {
 			this.l1.asMap().keySet().removeIf((key) -> pattern.matches(CacheKeyEncoder.encode(key)));
 		}
+		if (this.keysByDigest != null) {
+			this.keysByDigest.values().removeIf((key) -> pattern.matches(CacheKeyEncoder.encode(key)));
+		}
+		publishCleared();
 		return deleted;
 	}
 
@@ -417,18 +495,44 @@ public class TieredCache implements Cache {
 		}
 		if (this.l1 != null) {
 			present |= this.l1.estimatedSize() > 0;
-			this.l1.invalidateAll();
 		}
+		clearL1();
+		publishCleared();
 		return present;
 	}
 
 	/**
-	 * Drop every entry of the in-process level only (the shared level is untouched).
+	 * Drop every entry of the in-process level only (the shared level is untouched), and
+	 * keep loads still running from installing their values.
 	 */
 	public void clearL1() {
 		this.flights.values().forEach((flight) -> flight.invalidated = true);
 		if (this.l1 != null) {
+			if (this.keysByDigest != null) {
+				this.keysByDigest.clear();
+			}
 			this.l1.invalidateAll();
+		}
+	}
+
+	/**
+	 * Drop one key, known by its digest, from the in-process level, because another
+	 * instance changed it; a load of that key still running here will not install its value.
+	 * Does nothing unless the cache tracks keys for invalidations.
+	 * @param keyDigest the key's digest
+	 */
+	public void invalidateL1(String keyDigest) {
+		if (this.keysByDigest == null) {
+			return;
+		}
+		this.flights.values().forEach((flight) -> {
+			if (keyDigest.equals(flight.digest)) {
+				flight.invalidated = true;
+			}
+		});
+		Object key = this.keysByDigest.get(keyDigest);
+		if (key != null) {
+			removeFromL1(key);
 		}
 	}
 
@@ -474,7 +578,7 @@ public class TieredCache implements Cache {
 				return CompletableFuture.completedFuture((T) entry.get());
 			}
 		}
-		Flight flight = new Flight();
+		Flight flight = new Flight(digestIfTracking(key));
 		Flight running = this.flights.putIfAbsent(key, flight);
 		if (running != null) {
 			return running.result.thenApply((value) -> (T) value);

@@ -36,7 +36,7 @@ import org.springframework.cache.CacheManager;
  *
  * <p>Thread-safe.
  */
-public class TieredCacheManager implements CacheManager {
+public class TieredCacheManager implements CacheManager, InvalidationHandler {
 
 	private static final Log logger = LogFactory.getLog(TieredCacheManager.class);
 
@@ -60,6 +60,13 @@ public class TieredCacheManager implements CacheManager {
 
 	private final OutageLog outageLog = new OutageLog();
 
+	private final L2Guard guard;
+
+	private final InvalidationPublisher publisher;
+
+	private final java.util.Map<FlushReason, java.util.concurrent.atomic.LongAdder> flushes = new java.util.EnumMap<>(
+			FlushReason.class);
+
 	private final ConcurrentMap<String, TieredCache> caches = new ConcurrentHashMap<>();
 
 	private final List<Consumer<TieredCache>> listeners = new CopyOnWriteArrayList<>();
@@ -74,6 +81,11 @@ public class TieredCacheManager implements CacheManager {
 		this.ticker = builder.ticker;
 		this.clock = builder.clock;
 		this.executor = builder.executor;
+		this.guard = builder.guard;
+		this.publisher = builder.publisher;
+		for (FlushReason reason : FlushReason.values()) {
+			this.flushes.put(reason, new java.util.concurrent.atomic.LongAdder());
+		}
 		if (this.store == null) {
 			logger.info("Tiered caches run in-process only (L1): no Redis connection factory is available. "
 					+ "Add spring-boot-starter-data-redis and spring.data.redis.* to share entries between instances.");
@@ -111,8 +123,8 @@ public class TieredCacheManager implements CacheManager {
 		}
 		TieredCacheStatistics stats = new TieredCacheStatistics();
 		L2Tier l2 = (this.store != null && spec.l2Enabled()) ? new L2Tier(name, this.store,
-				this.keyScheme.forCache(name), this.codec, this.clock, stats, this.outageLog) : null;
-		TieredCache cache = new TieredCache(name, spec, l2, this.ticker, this.executor, stats);
+				this.keyScheme.forCache(name), this.codec, this.clock, stats, this.outageLog, this.guard) : null;
+		TieredCache cache = new TieredCache(name, spec, l2, this.ticker, this.executor, stats, this.publisher);
 		this.caches.put(name, cache);
 		this.listeners.forEach((listener) -> listener.accept(cache));
 		return cache;
@@ -121,6 +133,48 @@ public class TieredCacheManager implements CacheManager {
 	@Override
 	public Collection<String> getCacheNames() {
 		return Collections.unmodifiableSet(this.caches.keySet());
+	}
+
+	@Override
+	public boolean keyInvalidated(String cacheName, String keyDigest) {
+		TieredCache cache = this.caches.get(cacheName);
+		if (cache == null) {
+			return false;
+		}
+		cache.invalidateL1(keyDigest);
+		return true;
+	}
+
+	@Override
+	public boolean cacheInvalidated(String cacheName) {
+		TieredCache cache = this.caches.get(cacheName);
+		if (cache == null) {
+			return false;
+		}
+		cache.clearL1();
+		return true;
+	}
+
+	@Override
+	public void flushAll(FlushReason reason) {
+		this.flushes.get(reason).increment();
+		this.caches.values().forEach(TieredCache::clearL1);
+		logger.info("Dropped the in-process entries of all tiered caches (" + reason.tagValue()
+				+ "): invalidations may have been missed");
+	}
+
+	/**
+	 * How many times every in-process entry was dropped for a reason.
+	 * @param reason the reason
+	 * @return the count
+	 */
+	public long flushCount(FlushReason reason) {
+		return this.flushes.get(reason).sum();
+	}
+
+	/** The guard in front of the shared level (the circuit breaker), or {@link L2Guard#NONE}. */
+	public L2Guard getGuard() {
+		return this.guard;
 	}
 
 	/** Whether caches have a shared (Redis) level. */
@@ -165,7 +219,23 @@ public class TieredCacheManager implements CacheManager {
 
 		private Executor executor = ForkJoinPool.commonPool();
 
+		private L2Guard guard = L2Guard.NONE;
+
+		private InvalidationPublisher publisher = InvalidationPublisher.NONE;
+
 		private Builder() {
+		}
+
+		/** The guard of the shared level, typically a circuit breaker. */
+		public Builder guard(L2Guard guard) {
+			this.guard = Objects.requireNonNull(guard, "guard");
+			return this;
+		}
+
+		/** Where writes and evictions are announced to other instances. */
+		public Builder invalidationPublisher(InvalidationPublisher publisher) {
+			this.publisher = Objects.requireNonNull(publisher, "publisher");
+			return this;
 		}
 
 		/** Settings of caches not configured by name. */

@@ -38,6 +38,10 @@ public final class TieredCacheStatistics {
 
 	final LongAdder l2Errors = new LongAdder();
 
+	final LongAdder l2Timeouts = new LongAdder();
+
+	final LongAdder l2Rejected = new LongAdder();
+
 	private final Map<RejectReason, LongAdder> rejects = new EnumMap<>(RejectReason.class);
 
 	TieredCacheStatistics() {
@@ -108,6 +112,16 @@ public final class TieredCacheStatistics {
 	/** Calls to the shared level that failed (connection, timeout, server error). */
 	public long l2Errors() {
 		return this.l2Errors.sum();
+	}
+
+	/** Calls to the shared level that timed out (a subset of {@link #l2Errors()}). */
+	public long l2Timeouts() {
+		return this.l2Timeouts.sum();
+	}
+
+	/** Calls to the shared level not made because the circuit breaker was open. */
+	public long l2Rejected() {
+		return this.l2Rejected.sum();
 	}
 
 	/**

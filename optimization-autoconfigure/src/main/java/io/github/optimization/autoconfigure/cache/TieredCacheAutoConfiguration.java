@@ -10,7 +10,9 @@ import io.github.optimization.cache.TieredCacheManager;
 import io.github.optimization.cache.codec.CacheValueCodec;
 import io.github.optimization.cache.codec.CodecSettings;
 import io.github.optimization.cache.codec.TypeAllowList;
+import io.github.optimization.cache.L2Guard;
 import io.github.optimization.cache.redis.L2Store;
+import io.github.optimization.cache.InvalidationPublisher;
 import io.github.optimization.cache.redis.RedisKeyScheme;
 
 import org.springframework.beans.factory.BeanFactory;
@@ -37,7 +39,7 @@ import org.springframework.util.unit.DataSize;
 @ConditionalOnClass({ Caffeine.class, CacheManager.class })
 @ConditionalOnProperty(prefix = "optimization.cache", name = "enabled", matchIfMissing = true)
 @EnableConfigurationProperties(TieredCacheProperties.class)
-@Import({ RedisL2StoreConfiguration.class, TieredCacheAdvisorConfiguration.class })
+@Import({ TieredCacheRedisConfiguration.class, TieredCacheAdvisorConfiguration.class })
 public class TieredCacheAutoConfiguration {
 
 	private static final String CODEC = "optimization.cache.codec.";
@@ -83,7 +85,9 @@ public class TieredCacheAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(CacheManager.class)
 	TieredCacheManager cacheManager(TieredCacheProperties properties, CacheValueCodec codec,
-			ObjectProvider<L2Store> l2Store, ObjectProvider<TieredCacheManagerCustomizer> customizers) {
+			ObjectProvider<L2Store> l2Store, ObjectProvider<L2Guard> guard,
+			ObjectProvider<InvalidationPublisher> invalidationPublisher,
+			ObjectProvider<TieredCacheManagerCustomizer> customizers) {
 		CacheSpec defaults = CacheSpecs.defaults(properties);
 		RedisKeyScheme keyScheme;
 		try {
@@ -96,8 +100,10 @@ public class TieredCacheAutoConfiguration {
 			.defaults(defaults)
 			.dynamic(properties.isDynamic())
 			.l2Store(l2Store.getIfAvailable())
+			.guard(guard.getIfAvailable(() -> L2Guard.NONE))
 			.keyScheme(keyScheme)
 			.codec(codec);
+		invalidationPublisher.ifAvailable(builder::invalidationPublisher);
 		CacheSpecs.perCache(properties, defaults).forEach(builder::cache);
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
 		return builder.build();

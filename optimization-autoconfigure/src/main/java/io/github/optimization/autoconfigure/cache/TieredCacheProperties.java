@@ -46,6 +46,10 @@ public class TieredCacheProperties {
 
 	private final Codec codec = new Codec();
 
+	private final Invalidation invalidation = new Invalidation();
+
+	private final Health health = new Health();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -84,6 +88,14 @@ public class TieredCacheProperties {
 
 	public Codec getCodec() {
 		return this.codec;
+	}
+
+	public Invalidation getInvalidation() {
+		return this.invalidation;
+	}
+
+	public Health getHealth() {
+		return this.health;
 	}
 
 	/**
@@ -245,6 +257,81 @@ public class TieredCacheProperties {
 		 */
 		private int schemaVersion = 1;
 
+		/**
+		 * Whether the cache talks to Redis over its own connection, configured for outages
+		 * (short command timeout, commands rejected while disconnected, keepalive, capped
+		 * reconnect delay), built from the application's Redis settings. When false, the
+		 * application's connection factory is used as it is.
+		 */
+		private boolean dedicatedConnection = true;
+
+		/**
+		 * Timeout of each cache command on the dedicated connection. Independent of
+		 * spring.data.redis.timeout, which the rest of the application keeps.
+		 */
+		private Duration commandTimeout = Duration.ofMillis(50);
+
+		/**
+		 * Timeout for establishing the dedicated connection.
+		 */
+		private Duration connectTimeout = Duration.ofSeconds(1);
+
+		/**
+		 * Longest delay between reconnection attempts of the dedicated connection.
+		 */
+		private Duration reconnectDelayMax = Duration.ofSeconds(2);
+
+		/**
+		 * Most commands the dedicated connection queues before rejecting more.
+		 */
+		private int requestQueueSize = 1024;
+
+		private final CircuitBreaker circuitBreaker = new CircuitBreaker();
+
+		public boolean isDedicatedConnection() {
+			return this.dedicatedConnection;
+		}
+
+		public void setDedicatedConnection(boolean dedicatedConnection) {
+			this.dedicatedConnection = dedicatedConnection;
+		}
+
+		public Duration getCommandTimeout() {
+			return this.commandTimeout;
+		}
+
+		public void setCommandTimeout(Duration commandTimeout) {
+			this.commandTimeout = commandTimeout;
+		}
+
+		public Duration getConnectTimeout() {
+			return this.connectTimeout;
+		}
+
+		public void setConnectTimeout(Duration connectTimeout) {
+			this.connectTimeout = connectTimeout;
+		}
+
+		public Duration getReconnectDelayMax() {
+			return this.reconnectDelayMax;
+		}
+
+		public void setReconnectDelayMax(Duration reconnectDelayMax) {
+			this.reconnectDelayMax = reconnectDelayMax;
+		}
+
+		public int getRequestQueueSize() {
+			return this.requestQueueSize;
+		}
+
+		public void setRequestQueueSize(int requestQueueSize) {
+			this.requestQueueSize = requestQueueSize;
+		}
+
+		public CircuitBreaker getCircuitBreaker() {
+			return this.circuitBreaker;
+		}
+
 		public String getKeyPrefix() {
 			return this.keyPrefix;
 		}
@@ -322,6 +409,244 @@ public class TieredCacheProperties {
 
 		public void setAllowedPackages(List<String> allowedPackages) {
 			this.allowedPackages = allowedPackages;
+		}
+
+	}
+
+	/**
+	 * The circuit breaker in front of the Redis level. A resilience4j instance of the same
+	 * name configured under resilience4j.circuitbreaker.instances replaces these settings.
+	 */
+	public static class CircuitBreaker {
+
+		/**
+		 * Name of the breaker (also its name in resilience4j's registry and meters).
+		 */
+		private String name = "optimization-cache-redis";
+
+		/**
+		 * Number of calls in the count-based sliding window.
+		 */
+		private int slidingWindowSize = 20;
+
+		/**
+		 * Calls needed in the window before the breaker may open.
+		 */
+		private int minimumNumberOfCalls = 10;
+
+		/**
+		 * Percentage of failed calls (connection failures, timeouts) that opens the breaker.
+		 */
+		private float failureRateThreshold = 50;
+
+		/**
+		 * Percentage of slow calls that opens the breaker.
+		 */
+		private float slowCallRateThreshold = 50;
+
+		/**
+		 * How long a call must take to count as slow. Defaults to 80% of the command
+		 * timeout.
+		 */
+		private Duration slowCallDuration;
+
+		/**
+		 * How long the breaker stays open before letting probes through.
+		 */
+		private Duration waitDurationInOpenState = Duration.ofSeconds(5);
+
+		/**
+		 * Probe calls let through while half-open.
+		 */
+		private int permittedCallsInHalfOpenState = 3;
+
+		/**
+		 * Longest time the breaker may stay half-open waiting for probes before it opens
+		 * again.
+		 */
+		private Duration maxWaitDurationInHalfOpenState = Duration.ofSeconds(2);
+
+		public String getName() {
+			return this.name;
+		}
+
+		public void setName(String name) {
+			this.name = name;
+		}
+
+		public int getSlidingWindowSize() {
+			return this.slidingWindowSize;
+		}
+
+		public void setSlidingWindowSize(int slidingWindowSize) {
+			this.slidingWindowSize = slidingWindowSize;
+		}
+
+		public int getMinimumNumberOfCalls() {
+			return this.minimumNumberOfCalls;
+		}
+
+		public void setMinimumNumberOfCalls(int minimumNumberOfCalls) {
+			this.minimumNumberOfCalls = minimumNumberOfCalls;
+		}
+
+		public float getFailureRateThreshold() {
+			return this.failureRateThreshold;
+		}
+
+		public void setFailureRateThreshold(float failureRateThreshold) {
+			this.failureRateThreshold = failureRateThreshold;
+		}
+
+		public float getSlowCallRateThreshold() {
+			return this.slowCallRateThreshold;
+		}
+
+		public void setSlowCallRateThreshold(float slowCallRateThreshold) {
+			this.slowCallRateThreshold = slowCallRateThreshold;
+		}
+
+		public Duration getSlowCallDuration() {
+			return this.slowCallDuration;
+		}
+
+		public void setSlowCallDuration(Duration slowCallDuration) {
+			this.slowCallDuration = slowCallDuration;
+		}
+
+		public Duration getWaitDurationInOpenState() {
+			return this.waitDurationInOpenState;
+		}
+
+		public void setWaitDurationInOpenState(Duration waitDurationInOpenState) {
+			this.waitDurationInOpenState = waitDurationInOpenState;
+		}
+
+		public int getPermittedCallsInHalfOpenState() {
+			return this.permittedCallsInHalfOpenState;
+		}
+
+		public void setPermittedCallsInHalfOpenState(int permittedCallsInHalfOpenState) {
+			this.permittedCallsInHalfOpenState = permittedCallsInHalfOpenState;
+		}
+
+		public Duration getMaxWaitDurationInHalfOpenState() {
+			return this.maxWaitDurationInHalfOpenState;
+		}
+
+		public void setMaxWaitDurationInHalfOpenState(Duration maxWaitDurationInHalfOpenState) {
+			this.maxWaitDurationInHalfOpenState = maxWaitDurationInHalfOpenState;
+		}
+
+	}
+
+	/**
+	 * Invalidation messages between instances sharing a Redis.
+	 */
+	public static class Invalidation {
+
+		/**
+		 * Whether puts and evictions are published to other instances, and theirs applied.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Channel of the messages. Defaults to the key prefix followed by
+		 * "invalidations", so applications with different prefixes never see each other's
+		 * messages.
+		 */
+		private String channel;
+
+		/**
+		 * How often the subscription is checked with a PING (and re-established if lost).
+		 */
+		private Duration pingInterval = Duration.ofSeconds(5);
+
+		/**
+		 * How long a PING on the subscription may take before it is deemed dead, which
+		 * drops every in-process entry and replaces the subscription.
+		 */
+		private Duration pongTimeout = Duration.ofSeconds(1);
+
+		/**
+		 * Messages waiting to be applied before newer ones are dropped (which drops every
+		 * in-process entry instead).
+		 */
+		private int queueCapacity = 10_000;
+
+		/**
+		 * Largest message accepted; larger ones are dropped and counted.
+		 */
+		private DataSize maxMessageSize = DataSize.ofKilobytes(4);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public String getChannel() {
+			return this.channel;
+		}
+
+		public void setChannel(String channel) {
+			this.channel = channel;
+		}
+
+		public Duration getPingInterval() {
+			return this.pingInterval;
+		}
+
+		public void setPingInterval(Duration pingInterval) {
+			this.pingInterval = pingInterval;
+		}
+
+		public Duration getPongTimeout() {
+			return this.pongTimeout;
+		}
+
+		public void setPongTimeout(Duration pongTimeout) {
+			this.pongTimeout = pongTimeout;
+		}
+
+		public int getQueueCapacity() {
+			return this.queueCapacity;
+		}
+
+		public void setQueueCapacity(int queueCapacity) {
+			this.queueCapacity = queueCapacity;
+		}
+
+		public DataSize getMaxMessageSize() {
+			return this.maxMessageSize;
+		}
+
+		public void setMaxMessageSize(DataSize maxMessageSize) {
+			this.maxMessageSize = maxMessageSize;
+		}
+
+	}
+
+	/**
+	 * The health contributor of the tiered caches.
+	 */
+	public static class Health {
+
+		/**
+		 * Whether the contributor reports OUT_OF_SERVICE (instead of UP with a "degraded"
+		 * detail) while the Redis level is unavailable. Only then can it take an instance
+		 * out of a readiness group that includes it; liveness never includes it.
+		 */
+		private boolean failWhenDegraded = false;
+
+		public boolean isFailWhenDegraded() {
+			return this.failWhenDegraded;
+		}
+
+		public void setFailWhenDegraded(boolean failWhenDegraded) {
+			this.failWhenDegraded = failWhenDegraded;
 		}
 
 	}

@@ -57,4 +57,11 @@ public interface L2Store {
 	 */
 	long deleteMatching(String pattern);
 
+	/**
+	 * Publish a message on a channel.
+	 * @param channel the channel
+	 * @param message the message
+	 */
+	void publish(byte[] channel, byte[] message);
+
 }

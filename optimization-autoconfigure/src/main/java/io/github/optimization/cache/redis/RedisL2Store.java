@@ -113,6 +113,13 @@ public final class RedisL2Store implements L2Store {
 		return deleted;
 	}
 
+	@Override
+	public void publish(byte[] channel, byte[] message) {
+		try (RedisConnection connection = this.connectionFactory.getConnection()) {
+			connection.commands().publish(channel, message);
+		}
+	}
+
 	private static long unlink(RedisConnection connection, List<byte[]> batch) {
 		if (batch.isEmpty()) {
 			return 0;

@@ -1,0 +1,147 @@
+package io.github.optimization.autoconfigure.cache;
+
+import java.time.Clock;
+import java.time.Duration;
+
+import io.github.optimization.cache.L2Guard;
+import io.github.optimization.cache.redis.L2Store;
+import io.github.optimization.cache.redis.RedisInvalidationBus;
+import io.github.optimization.cache.redis.RedisL2Store;
+import io.github.optimization.resilience.CircuitBreakerL2Guard;
+import io.github.optimization.resilience.RedisCircuitBreakerDefaults;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.cluster.RedisClusterClient;
+
+import io.github.optimization.cache.TieredCacheManager;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+/**
+ * The Redis level of the tiered caches, when spring-data-redis is present and a connection
+ * factory is configured: the cache's own connection, the circuit breaker in front of it, the
+ * store, and the invalidation bus between instances.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnClass({ RedisConnectionFactory.class, CircuitBreaker.class })
+@ConditionalOnBean(RedisConnectionFactory.class)
+class TieredCacheRedisConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	TieredCacheRedisConnection tieredCacheRedisConnection(RedisConnectionFactory connectionFactory,
+			TieredCacheProperties properties) {
+		return new TieredCacheRedisConnection(connectionFactory, properties.getRedis());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(L2Guard.class)
+	CircuitBreakerL2Guard tieredCacheRedisGuard(TieredCacheProperties properties,
+			ObjectProvider<CircuitBreakerRegistry> registry) {
+		TieredCacheProperties.CircuitBreaker settings = properties.getRedis().getCircuitBreaker();
+		Duration slow = (settings.getSlowCallDuration() != null) ? settings.getSlowCallDuration()
+				: properties.getRedis().getCommandTimeout().multipliedBy(4).dividedBy(5);
+		CircuitBreakerConfig config = RedisCircuitBreakerDefaults.config(new RedisCircuitBreakerDefaults.Settings(
+				settings.getSlidingWindowSize(), settings.getMinimumNumberOfCalls(), settings.getFailureRateThreshold(),
+				settings.getSlowCallRateThreshold(), slow, settings.getWaitDurationInOpenState(),
+				settings.getPermittedCallsInHalfOpenState(), settings.getMaxWaitDurationInHalfOpenState()),
+				Clock.systemUTC());
+		CircuitBreakerRegistry breakers = registry.getIfAvailable();
+		// An instance of the same name configured in resilience4j's own properties wins.
+		CircuitBreaker breaker = (breakers != null) ? breakers.circuitBreaker(settings.getName(), config)
+				: CircuitBreaker.of(settings.getName(), config);
+		return new CircuitBreakerL2Guard(breaker);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	L2Store tieredCacheL2Store(TieredCacheRedisConnection connection) {
+		return new RedisL2Store(connection.getConnectionFactory());
+	}
+
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean
+	@ConditionalOnClass(RedisClient.class)
+	@ConditionalOnProperty(prefix = "optimization.cache.invalidation", name = "enabled", matchIfMissing = true)
+	RedisInvalidationBus tieredCacheInvalidationBus(TieredCacheProperties properties,
+			TieredCacheRedisConnection connection, L2Store store, L2Guard guard) {
+		TieredCacheProperties.Invalidation settings = properties.getInvalidation();
+		String channel = (settings.getChannel() != null) ? settings.getChannel()
+				: properties.getRedis().getKeyPrefix() + "invalidations";
+		LettuceConnectionFactory lettuce = connection.getDedicatedFactory();
+		if (lettuce == null && connection.getConnectionFactory() instanceof LettuceConnectionFactory shared) {
+			lettuce = shared;
+		}
+		if (lettuce == null) {
+			return null;
+		}
+		LettuceConnectionFactory factory = lettuce;
+		RedisInvalidationBus.Settings busSettings = new RedisInvalidationBus.Settings(channel,
+				settings.getPingInterval(), settings.getPongTimeout(), settings.getQueueCapacity(),
+				(int) settings.getMaxMessageSize().toBytes());
+		return new RedisInvalidationBus(busSettings, factory.getNativeClient(), (codec) -> {
+			Object client = factory.getNativeClient();
+			if (client instanceof RedisClusterClient cluster) {
+				return cluster.connectPubSub(codec);
+			}
+			return ((RedisClient) client).connectPubSub(codec);
+		}, new GuardedPublisher(store, guard), () -> (guard.state().equals("OPEN") ? null : connection.runId()));
+	}
+
+	@Bean
+	@ConditionalOnBean(RedisInvalidationBus.class)
+	static SmartInitializingSingleton tieredCacheInvalidationStarter(ObjectProvider<RedisInvalidationBus> bus,
+			ObjectProvider<TieredCacheManager> manager) {
+		return () -> {
+			RedisInvalidationBus invalidations = bus.getIfAvailable();
+			TieredCacheManager caches = manager.getIfUnique();
+			if (invalidations != null && caches != null) {
+				invalidations.attach(caches);
+				invalidations.start();
+			}
+		};
+	}
+
+	/** Publishes through the breaker, like every other call of the cache to Redis. */
+	static final class GuardedPublisher implements RedisInvalidationBus.Publisher {
+
+		private final L2Store store;
+
+		private final L2Guard guard;
+
+		GuardedPublisher(L2Store store, L2Guard guard) {
+			this.store = store;
+			this.guard = guard;
+		}
+
+		@Override
+		public boolean publish(byte[] channel, byte[] message) {
+			if (!this.guard.tryAcquire()) {
+				return false;
+			}
+			long start = System.nanoTime();
+			try {
+				this.store.publish(channel, message);
+				this.guard.onSuccess(System.nanoTime() - start);
+				return true;
+			}
+			catch (RuntimeException ex) {
+				this.guard.onError(System.nanoTime() - start, ex);
+				return false;
+			}
+		}
+
+	}
+
+}

@@ -1,0 +1,196 @@
+package io.github.optimization.autoconfigure.cache;
+
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.protocol.CommandType;
+import io.lettuce.core.protocol.ProtocolKeyword;
+import io.lettuce.core.protocol.RedisCommand;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.EpollProvider;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration.LettuceClientConfigurationBuilder;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+/**
+ * The Redis connection of the tiered caches. By default a dedicated Lettuce connection
+ * built from the application's {@link LettuceConnectionFactory} (same servers, credentials,
+ * TLS and client name plus a suffix), configured for outages: the cache's own short command
+ * timeout, commands rejected at once while disconnected instead of queued, a bounded request
+ * queue, TCP keepalive (and TCP_USER_TIMEOUT where a native transport is present), a capped
+ * reconnect delay, writes never replayed after a reconnect, and a short shutdown. The
+ * application's own factory, and everything else that uses it, keeps its settings.
+ *
+ * <p>Deliberately not a {@link RedisConnectionFactory} bean, so it never competes with the
+ * application's factory for injection.
+ */
+public class TieredCacheRedisConnection implements DisposableBean {
+
+	private static final Log logger = LogFactory.getLog(TieredCacheRedisConnection.class);
+
+	private final RedisConnectionFactory connectionFactory;
+
+	private final LettuceConnectionFactory dedicated;
+
+	private final ClientResources resources;
+
+	private final Duration commandTimeout;
+
+	TieredCacheRedisConnection(RedisConnectionFactory applicationFactory, TieredCacheProperties.Redis settings) {
+		this.commandTimeout = settings.getCommandTimeout();
+		if (settings.isDedicatedConnection() && applicationFactory instanceof LettuceConnectionFactory lettuce) {
+			this.resources = DefaultClientResources.builder()
+				.ioThreadPoolSize(2)
+				.computationThreadPoolSize(2)
+				.reconnectDelay(Delay.exponential(Duration.ofMillis(50), settings.getReconnectDelayMax(), 2,
+						TimeUnit.MILLISECONDS))
+				.build();
+			this.dedicated = dedicatedFactory(lettuce, settings, this.resources);
+			this.connectionFactory = this.dedicated;
+		}
+		else {
+			if (settings.isDedicatedConnection()) {
+				logger.info("The tiered caches use the application's Redis connection factory as it is ("
+						+ applicationFactory.getClass().getSimpleName() + " is not Lettuce's): commands follow its "
+						+ "timeout and disconnected behaviour");
+			}
+			this.resources = null;
+			this.dedicated = null;
+			this.connectionFactory = applicationFactory;
+		}
+	}
+
+	private static LettuceConnectionFactory dedicatedFactory(LettuceConnectionFactory application,
+			TieredCacheProperties.Redis settings, ClientResources resources) {
+		LettuceClientConfiguration base = application.getClientConfiguration();
+		LettuceClientConfigurationBuilder client = LettuceClientConfiguration.builder();
+		if (base.isUseSsl()) {
+			LettuceClientConfiguration.LettuceSslClientConfigurationBuilder ssl = client.useSsl();
+			ssl.verifyPeer(base.getVerifyMode());
+			if (base.isStartTls()) {
+				ssl.startTls();
+			}
+			client = ssl.and();
+		}
+		base.getReadFrom().ifPresent(client::readFrom);
+		base.getRedisCredentialsProviderFactory().ifPresent(client::redisCredentialsProviderFactory);
+		client.clientName(base.getClientName().map((name) -> name + "-cache").orElse("optimization-cache"));
+		client.clientResources(resources);
+		client.clientOptions(clientOptions(base.getClientOptions().orElse(null), settings));
+		client.commandTimeout(settings.getCommandTimeout());
+		client.shutdownTimeout(Duration.ofMillis(100));
+		client.shutdownQuietPeriod(Duration.ZERO);
+		LettuceConnectionFactory factory;
+		if (application.isClusterAware()) {
+			factory = new LettuceConnectionFactory(application.getClusterConfiguration(), client.build());
+		}
+		else if (application.isRedisSentinelAware()) {
+			factory = new LettuceConnectionFactory(application.getSentinelConfiguration(), client.build());
+		}
+		else {
+			factory = new LettuceConnectionFactory(application.getStandaloneConfiguration(), client.build());
+		}
+		factory.setShareNativeConnection(true);
+		factory.afterPropertiesSet();
+		factory.start();
+		return factory;
+	}
+
+	static ClientOptions clientOptions(ClientOptions base, TieredCacheProperties.Redis settings) {
+		SocketOptions.Builder socket = SocketOptions.builder()
+			.connectTimeout(settings.getConnectTimeout())
+			.keepAlive(SocketOptions.KeepAliveOptions.builder()
+				.enable()
+				.idle(Duration.ofSeconds(5))
+				.interval(Duration.ofSeconds(1))
+				.count(3)
+				.build());
+		if (EpollProvider.isAvailable()) {
+			socket.tcpUserTimeout(SocketOptions.TcpUserTimeoutOptions.builder()
+				.enable()
+				.tcpUserTimeout(Duration.ofSeconds(5))
+				.build());
+		}
+		ClientOptions.Builder options = (base instanceof ClusterClientOptions cluster) ? ClusterClientOptions.builder(cluster)
+				: (base != null) ? base.mutate() : ClientOptions.builder();
+		return options.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+			.autoReconnect(true)
+			.cancelCommandsOnReconnectFailure(true)
+			.requestQueueSize(settings.getRequestQueueSize())
+			.socketOptions(socket.build())
+			.timeoutOptions(TimeoutOptions.enabled(settings.getCommandTimeout()))
+			.replayFilter(TieredCacheRedisConnection::isWrite)
+			.build();
+	}
+
+	/** Writes in flight when a connection dropped are not replayed: they may be stale by then. */
+	static boolean isWrite(RedisCommand<?, ?, ?> command) {
+		ProtocolKeyword type = command.getType();
+		return type == CommandType.SET || type == CommandType.DEL || type == CommandType.UNLINK
+				|| type == CommandType.PUBLISH || type == CommandType.SETEX || type == CommandType.PSETEX;
+	}
+
+	/** The factory the cache's Redis level uses. */
+	public RedisConnectionFactory getConnectionFactory() {
+		return this.connectionFactory;
+	}
+
+	/** The dedicated Lettuce factory, or {@code null} when the application's is used. */
+	public LettuceConnectionFactory getDedicatedFactory() {
+		return this.dedicated;
+	}
+
+	/** The command timeout of the dedicated connection. */
+	public Duration getCommandTimeout() {
+		return this.commandTimeout;
+	}
+
+	/**
+	 * Redis's {@code run_id}, read with INFO.
+	 * @return the run id, or {@code null} if INFO did not report one
+	 * @throws RuntimeException if Redis is unreachable or INFO is not permitted
+	 */
+	public String runId() {
+		try (RedisConnection connection = this.connectionFactory.getConnection()) {
+			Properties info = connection.serverCommands().info("server");
+			return (info != null) ? info.getProperty("run_id") : null;
+		}
+	}
+
+	/**
+	 * PING Redis over the cache's connection.
+	 * @return whether it answered
+	 */
+	public boolean ping() {
+		try (RedisConnection connection = this.connectionFactory.getConnection()) {
+			return "PONG".equalsIgnoreCase(connection.ping());
+		}
+		catch (RuntimeException ex) {
+			return false;
+		}
+	}
+
+	@Override
+	public void destroy() {
+		if (this.dedicated != null) {
+			this.dedicated.destroy();
+		}
+		if (this.resources != null) {
+			this.resources.shutdown(0, 100, TimeUnit.MILLISECONDS);
+		}
+	}
+
+}

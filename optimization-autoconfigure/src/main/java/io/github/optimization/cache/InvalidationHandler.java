@@ -1,0 +1,33 @@
+package io.github.optimization.cache;
+
+/**
+ * Applies invalidations that other instances published, and flushes when messages may have
+ * been lost. Implemented by {@link TieredCacheManager}; called by the invalidation bus on its
+ * own thread, never on a Redis client's event loop. Implementations never throw for unknown
+ * caches or keys: there is simply nothing to drop.
+ */
+public interface InvalidationHandler {
+
+	/**
+	 * Drop one key from a cache's in-process level, and keep a load of it that is still
+	 * running from installing its value.
+	 * @param cacheName the cache
+	 * @param keyDigest the key's digest
+	 * @return whether the cache exists here
+	 */
+	boolean keyInvalidated(String cacheName, String keyDigest);
+
+	/**
+	 * Drop every in-process entry of a cache.
+	 * @param cacheName the cache
+	 * @return whether the cache exists here
+	 */
+	boolean cacheInvalidated(String cacheName);
+
+	/**
+	 * Drop every in-process entry of every cache.
+	 * @param reason why
+	 */
+	void flushAll(FlushReason reason);
+
+}

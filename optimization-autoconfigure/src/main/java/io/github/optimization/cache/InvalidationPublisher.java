@@ -1,0 +1,35 @@
+package io.github.optimization.cache;
+
+/**
+ * Tells the other instances sharing the Redis level that a key or a whole cache changed, so
+ * they drop it from their in-process level. Called after the local change is done.
+ * Implementations never throw and never block the caller for long: a failure is their own
+ * business (counted, and made up for once Redis is back).
+ */
+public interface InvalidationPublisher {
+
+	/** Publishes nothing (single instance, or no Redis). */
+	InvalidationPublisher NONE = new InvalidationPublisher() {
+		@Override
+		public void keyChanged(String cacheName, String keyDigest) {
+		}
+
+		@Override
+		public void cacheCleared(String cacheName) {
+		}
+	};
+
+	/**
+	 * A key was written or evicted.
+	 * @param cacheName the cache
+	 * @param keyDigest the key's digest, see {@link KeyDigest}
+	 */
+	void keyChanged(String cacheName, String keyDigest);
+
+	/**
+	 * Many or all keys of a cache changed.
+	 * @param cacheName the cache
+	 */
+	void cacheCleared(String cacheName);
+
+}

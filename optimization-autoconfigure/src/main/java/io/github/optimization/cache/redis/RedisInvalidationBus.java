@@ -1,0 +1,440 @@
+package io.github.optimization.cache.redis;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import io.github.optimization.cache.FlushReason;
+import io.github.optimization.cache.InvalidationHandler;
+import io.github.optimization.cache.InvalidationPublisher;
+import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * Keeps the in-process levels of all instances sharing a Redis coherent: publishes every
+ * put and eviction (cache, key digest, source id) on a channel and applies what other
+ * instances publish. Lost messages are assumed, so every in-process entry is dropped when
+ * the subscription drops, when it is established again, when Redis's {@code run_id}
+ * changes, when a PING on the subscription goes unanswered (a silently dead socket), when
+ * messages overflow the local queue, and when a peer that could not publish asks for it.
+ *
+ * <p>Messages are handled on a thread of its own with a bounded queue, never on the Redis
+ * client's event loop. Malformed, oversized and own messages are dropped (the first two
+ * counted). A publish that fails (Redis down or the breaker open) is counted, and once
+ * publishing works again a {@code flush} is sent so peers drop what they may have missed.
+ *
+ * <p>Thread-safe. {@link #start()} returns at once; connecting and reconnecting happen in
+ * the background.
+ */
+public final class RedisInvalidationBus implements InvalidationPublisher, AutoCloseable {
+
+	private static final Log logger = LogFactory.getLog(RedisInvalidationBus.class);
+
+	private final Settings settings;
+
+	private final String sourceId = UUID.randomUUID().toString();
+
+	private final byte[] channel;
+
+	private final Function<RedisCodec<byte[], byte[]>, StatefulRedisPubSubConnection<byte[], byte[]>> connector;
+
+	private final AbstractRedisClient client;
+
+	private final Publisher publisher;
+
+	private final Supplier<String> runIdSource;
+
+	private final InvalidationStatistics stats = new InvalidationStatistics();
+
+	private final ThreadPoolExecutor handlerThread;
+
+	private final ScheduledExecutorService watchdogThread;
+
+	private final AtomicBoolean flushPeersPending = new AtomicBoolean();
+
+	private final AtomicBoolean overflowFlushPending = new AtomicBoolean();
+
+	private final AtomicBoolean publishing = new AtomicBoolean(true);
+
+	private final ConnectionListener connectionListener = new ConnectionListener();
+
+	private volatile InvalidationHandler handler;
+
+	private volatile StatefulRedisPubSubConnection<byte[], byte[]> connection;
+
+	private volatile boolean subscribedBefore;
+
+	private volatile boolean connectFailedBefore;
+
+	private volatile String lastRunId;
+
+	private volatile boolean runIdAvailable = true;
+
+	private volatile boolean closed;
+
+	/**
+	 * Create a bus.
+	 * @param settings channel and timing
+	 * @param client the Lettuce client whose pub/sub connection it uses (its state events
+	 * tell the bus when the subscription drops)
+	 * @param connector opens a pub/sub connection with that client
+	 * @param publisher publishes on the data connection (through the circuit breaker)
+	 * @param runIdSource reads Redis's {@code run_id}, or returns {@code null} when it
+	 * cannot (e.g. the ACL forbids INFO)
+	 */
+	public RedisInvalidationBus(Settings settings, AbstractRedisClient client,
+			Function<RedisCodec<byte[], byte[]>, StatefulRedisPubSubConnection<byte[], byte[]>> connector,
+			Publisher publisher, Supplier<String> runIdSource) {
+		this.settings = Objects.requireNonNull(settings, "settings");
+		this.channel = settings.channel().getBytes(StandardCharsets.UTF_8);
+		this.client = client;
+		this.connector = connector;
+		this.publisher = publisher;
+		this.runIdSource = runIdSource;
+		this.handlerThread = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+				new ArrayBlockingQueue<>(settings.queueCapacity()), daemon("optimization-cache-invalidation"));
+		this.watchdogThread = Executors.newSingleThreadScheduledExecutor(daemon("optimization-cache-watchdog"));
+	}
+
+	private static java.util.concurrent.ThreadFactory daemon(String name) {
+		return (runnable) -> {
+			Thread thread = new Thread(runnable, name);
+			thread.setDaemon(true);
+			return thread;
+		};
+	}
+
+	/**
+	 * Set where received invalidations go. Must be called before {@link #start()}.
+	 * @param handler the handler, typically the cache manager
+	 */
+	public void attach(InvalidationHandler handler) {
+		this.handler = handler;
+	}
+
+	/** Subscribe in the background and start the watchdog. */
+	public void start() {
+		Objects.requireNonNull(this.handler, "attach a handler before starting");
+		if (this.client != null) {
+			this.client.addListener(this.connectionListener);
+		}
+		long period = this.settings.pingInterval().toMillis();
+		this.watchdogThread.scheduleWithFixedDelay(this::tick, 0, period, TimeUnit.MILLISECONDS);
+	}
+
+	/** The id this instance puts in its messages. */
+	public String sourceId() {
+		return this.sourceId;
+	}
+
+	/** Running counts. */
+	public InvalidationStatistics statistics() {
+		return this.stats;
+	}
+
+	/** Whether the subscription is currently established. */
+	public boolean isSubscribed() {
+		StatefulRedisPubSubConnection<byte[], byte[]> current = this.connection;
+		return current != null && current.isOpen() && this.subscribedBefore;
+	}
+
+	@Override
+	public void keyChanged(String cacheName, String keyDigest) {
+		send(InvalidationMessage.evict(this.sourceId, cacheName, keyDigest));
+	}
+
+	@Override
+	public void cacheCleared(String cacheName) {
+		send(InvalidationMessage.clear(this.sourceId, cacheName));
+	}
+
+	private boolean send(InvalidationMessage message) {
+		if (this.flushPeersPending.get() && !FLUSH_OP(message) && !sendFlush()) {
+			failedToPublish();
+			return false;
+		}
+		if (this.publisher.publish(this.channel, message.toBytes())) {
+			this.stats.sent.increment();
+			if (this.publishing.compareAndSet(false, true)) {
+				logger.info("Invalidations are published again");
+			}
+			return true;
+		}
+		failedToPublish();
+		return false;
+	}
+
+	private static boolean FLUSH_OP(InvalidationMessage message) {
+		return InvalidationMessage.FLUSH.equals(message.op());
+	}
+
+	private boolean sendFlush() {
+		if (this.publisher.publish(this.channel, InvalidationMessage.flush(this.sourceId).toBytes())) {
+			this.stats.sent.increment();
+			this.flushPeersPending.set(false);
+			return true;
+		}
+		return false;
+	}
+
+	private void failedToPublish() {
+		this.stats.publishFailures.increment();
+		this.flushPeersPending.set(true);
+		if (this.publishing.compareAndSet(true, false)) {
+			logger.warn("Could not publish a cache invalidation; other instances will be asked to drop their "
+					+ "in-process entries once Redis is reachable again");
+		}
+	}
+
+	/** Watchdog: (re)connect, PING the subscription, check run_id, send a pending flush. */
+	private void tick() {
+		if (this.closed) {
+			return;
+		}
+		try {
+			StatefulRedisPubSubConnection<byte[], byte[]> current = this.connection;
+			if (current == null || !current.isOpen()) {
+				connect();
+			}
+			else {
+				pingSubscription(current);
+			}
+			checkRunId();
+			if (this.flushPeersPending.get()) {
+				sendFlush();
+			}
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Invalidation watchdog tick failed", ex);
+		}
+	}
+
+	private void connect() {
+		StatefulRedisPubSubConnection<byte[], byte[]> fresh;
+		try {
+			fresh = this.connector.apply(ByteArrayCodec.INSTANCE);
+		}
+		catch (RuntimeException ex) {
+			if (!this.connectFailedBefore) {
+				logger.warn("Cache invalidation channel not subscribed: " + ex.getClass().getSimpleName() + ": "
+						+ ex.getMessage() + "; retrying every " + this.settings.pingInterval().toMillis() + "ms");
+			}
+			this.connectFailedBefore = true;
+			return;
+		}
+		fresh.addListener(new Listener());
+		this.connection = fresh;
+		try {
+			fresh.sync().subscribe(this.channel);
+		}
+		catch (RuntimeException ex) {
+			this.connectFailedBefore = true;
+			closeQuietly(fresh);
+			this.connection = null;
+		}
+	}
+
+	private void pingSubscription(StatefulRedisPubSubConnection<byte[], byte[]> current) {
+		try {
+			current.async().ping().get(this.settings.pongTimeout().toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (Exception ex) {
+			logger.warn("The cache invalidation subscription did not answer PING within "
+					+ this.settings.pongTimeout().toMillis() + "ms; replacing it");
+			this.connection = null;
+			closeQuietly(current);
+			this.subscribedBefore = true;
+			flush(FlushReason.WATCHDOG);
+			connect();
+		}
+	}
+
+	private void checkRunId() {
+		if (!this.runIdAvailable) {
+			return;
+		}
+		String runId;
+		try {
+			runId = this.runIdSource.get();
+		}
+		catch (RuntimeException ex) {
+			if (String.valueOf(ex.getMessage()).contains("NOPERM") || hasCauseMessage(ex, "NOPERM")) {
+				this.runIdAvailable = false;
+				logger.info("Redis's run_id cannot be read (INFO is not permitted for this user); a restart of Redis "
+						+ "is still detected through the dropped subscription");
+			}
+			return;
+		}
+		if (runId == null) {
+			return;
+		}
+		String previous = this.lastRunId;
+		this.lastRunId = runId;
+		if (previous != null && !previous.equals(runId)) {
+			flush(FlushReason.RUN_ID);
+		}
+	}
+
+	private static boolean hasCauseMessage(Throwable ex, String text) {
+		for (Throwable t = ex; t != null; t = (t.getCause() != t) ? t.getCause() : null) {
+			if (t.getMessage() != null && t.getMessage().contains(text)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private void flush(FlushReason reason) {
+		InvalidationHandler target = this.handler;
+		if (target != null) {
+			target.flushAll(reason);
+		}
+	}
+
+	private void onMessage(byte[] message) {
+		if (message.length > this.settings.maxMessageSize()) {
+			this.stats.droppedOversized.increment();
+			return;
+		}
+		InvalidationMessage parsed;
+		try {
+			parsed = InvalidationMessage.parse(message);
+		}
+		catch (IllegalArgumentException ex) {
+			this.stats.droppedMalformed.increment();
+			logger.debug("Dropped an invalidation message: " + ex.getMessage());
+			return;
+		}
+		if (this.sourceId.equals(parsed.src())) {
+			return;
+		}
+		this.stats.received.increment();
+		InvalidationHandler target = this.handler;
+		switch (parsed.op()) {
+			case InvalidationMessage.EVICT -> target.keyInvalidated(parsed.cache(), parsed.key());
+			case InvalidationMessage.CLEAR -> target.cacheInvalidated(parsed.cache());
+			default -> target.flushAll(FlushReason.PEER);
+		}
+	}
+
+	private void offload(Runnable task) {
+		try {
+			this.handlerThread.execute(task);
+		}
+		catch (RejectedExecutionException ex) {
+			if (this.closed) {
+				return;
+			}
+			this.stats.droppedOverflow.increment();
+			if (this.overflowFlushPending.compareAndSet(false, true)) {
+				this.watchdogThread.execute(() -> {
+					this.overflowFlushPending.set(false);
+					flush(FlushReason.OVERFLOW);
+				});
+			}
+		}
+	}
+
+	@Override
+	public void close() {
+		this.closed = true;
+		if (this.client != null) {
+			this.client.removeListener(this.connectionListener);
+		}
+		this.watchdogThread.shutdownNow();
+		this.handlerThread.shutdownNow();
+		StatefulRedisPubSubConnection<byte[], byte[]> current = this.connection;
+		this.connection = null;
+		if (current != null) {
+			closeQuietly(current);
+		}
+	}
+
+	private static void closeQuietly(StatefulRedisPubSubConnection<byte[], byte[]> connection) {
+		try {
+			connection.closeAsync();
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Closing the invalidation subscription failed", ex);
+		}
+	}
+
+	/** Publishes on the data connection. */
+	@FunctionalInterface
+	public interface Publisher {
+
+		/**
+		 * Publish a message.
+		 * @param channel the channel
+		 * @param message the message
+		 * @return whether it was published
+		 */
+		boolean publish(byte[] channel, byte[] message);
+
+	}
+
+	/**
+	 * Channel and timing of the bus.
+	 *
+	 * @param channel the channel name
+	 * @param pingInterval how often the subscription is checked (and reconnected)
+	 * @param pongTimeout how long a PING may take before the subscription is deemed dead
+	 * @param queueCapacity messages waiting to be applied before newer ones are dropped (and
+	 * everything is flushed)
+	 * @param maxMessageSize largest message accepted, in bytes
+	 */
+	public record Settings(String channel, Duration pingInterval, Duration pongTimeout, int queueCapacity,
+			int maxMessageSize) {
+	}
+
+	private final class Listener extends RedisPubSubAdapter<byte[], byte[]> {
+
+		@Override
+		public void message(byte[] channel, byte[] message) {
+			offload(() -> onMessage(message));
+		}
+
+		@Override
+		public void subscribed(byte[] channel, long count) {
+			boolean flushNeeded = RedisInvalidationBus.this.subscribedBefore
+					|| RedisInvalidationBus.this.connectFailedBefore;
+			RedisInvalidationBus.this.subscribedBefore = true;
+			if (flushNeeded) {
+				offload(() -> flush(FlushReason.RESUBSCRIBE));
+			}
+		}
+
+	}
+
+	private final class ConnectionListener implements RedisConnectionStateListener {
+
+		@Override
+		public void onRedisDisconnected(RedisChannelHandler<?, ?> disconnected) {
+			if (disconnected == RedisInvalidationBus.this.connection && !RedisInvalidationBus.this.closed) {
+				offload(() -> flush(FlushReason.DISCONNECT));
+			}
+		}
+
+	}
+
+}
