@@ -25,6 +25,27 @@ public final class MeterNames {
 	/** Values refused by the codec, tagged {@code reason=foreign|corrupt|oversized|type}. */
 	public static final String CACHE_CODEC_REJECTS = "optimization.cache.codec.rejects";
 
+	/** Calls to the Redis level not made because the circuit breaker was open. */
+	public static final String CACHE_L2_REJECTED = "optimization.cache.l2.rejected";
+
+	/** Calls to the Redis level that timed out. */
+	public static final String CACHE_L2_TIMEOUTS = "optimization.cache.l2.timeouts";
+
+	/** Invalidation messages published to other instances. */
+	public static final String INVALIDATIONS_SENT = "optimization.cache.invalidations.sent";
+
+	/** Invalidation messages from other instances that were applied. */
+	public static final String INVALIDATIONS_RECEIVED = "optimization.cache.invalidations.received";
+
+	/** Invalidation messages dropped, tagged {@code reason=malformed|oversized|overflow}. */
+	public static final String INVALIDATIONS_DROPPED = "optimization.cache.invalidations.dropped";
+
+	/** Invalidation messages that could not be published (Redis down or breaker open). */
+	public static final String INVALIDATIONS_PUBLISH_FAILURES = "optimization.cache.invalidations.publish.failures";
+
+	/** Times every in-process entry was dropped, tagged {@code reason} (see FlushReason). */
+	public static final String L1_FLUSHES = "optimization.cache.l1.flushes";
+
 	private MeterNames() {
 	}
 

@@ -98,6 +98,14 @@ public class TieredCacheMeterBinder extends CacheMeterBinder<TieredCache> {
 			.tags(getTagsWithCacheName())
 			.description("Calls to the Redis level that failed")
 			.register(registry);
+		FunctionCounter.builder(MeterNames.CACHE_L2_REJECTED, s, TieredCacheStatistics::l2Rejected)
+			.tags(getTagsWithCacheName())
+			.description("Calls to the Redis level not made because the circuit breaker was open")
+			.register(registry);
+		FunctionCounter.builder(MeterNames.CACHE_L2_TIMEOUTS, s, TieredCacheStatistics::l2Timeouts)
+			.tags(getTagsWithCacheName())
+			.description("Calls to the Redis level that timed out")
+			.register(registry);
 		for (RejectReason reason : RejectReason.values()) {
 			FunctionCounter.builder(MeterNames.CACHE_CODEC_REJECTS, s, (stats) -> stats.rejects(reason))
 				.tags(getTagsWithCacheName())

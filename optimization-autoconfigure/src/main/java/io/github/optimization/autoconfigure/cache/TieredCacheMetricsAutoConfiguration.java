@@ -3,6 +3,8 @@ package io.github.optimization.autoconfigure.cache;
 import java.util.Map;
 
 import io.github.optimization.cache.TieredCacheManager;
+import io.github.optimization.cache.redis.InvalidationBusState;
+import io.github.optimization.metrics.TieredCacheManagerMeterBinder;
 import io.github.optimization.metrics.TieredCacheMeterBinder;
 import io.github.optimization.metrics.TieredCacheMeterBinderProvider;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -43,12 +45,15 @@ public class TieredCacheMetricsAutoConfiguration {
 
 	@Bean
 	SmartInitializingSingleton tieredCacheMetricsBinder(ObjectProvider<MeterRegistry> registry,
-			ConfigurableListableBeanFactory beanFactory) {
+			ConfigurableListableBeanFactory beanFactory, ObjectProvider<InvalidationBusState> invalidations) {
 		return () -> {
 			MeterRegistry meters = registry.getObject();
 			Map<String, TieredCacheManager> managers = beanFactory.getBeansOfType(TieredCacheManager.class);
+			InvalidationBusState source = invalidations.getIfAvailable();
 			managers.forEach((beanName, manager) -> {
 				Tags tags = Tags.of(Tag.of("cache.manager", cacheManagerName(beanName)));
+				new TieredCacheManagerMeterBinder(manager, (source != null) ? source.statistics() : null, tags)
+					.bindTo(meters);
 				// Same tag keys as Spring Boot's registrar (it adds "name"): Prometheus needs
 				// every series of a meter name to have the same keys.
 				manager.addCacheListener((cache) -> new TieredCacheMeterBinder(cache, tags.and("name", cache.getName()))

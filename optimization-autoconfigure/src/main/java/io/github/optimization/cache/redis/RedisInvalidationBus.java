@@ -43,7 +43,7 @@ import org.apache.commons.logging.LogFactory;
  * <p>Thread-safe. {@link #start()} returns at once; connecting and reconnecting happen in
  * the background.
  */
-public final class RedisInvalidationBus implements InvalidationPublisher, AutoCloseable {
+public final class RedisInvalidationBus implements InvalidationPublisher, InvalidationBusState, AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(RedisInvalidationBus.class);
 
@@ -144,12 +144,12 @@ public final class RedisInvalidationBus implements InvalidationPublisher, AutoCl
 		return this.sourceId;
 	}
 
-	/** Running counts. */
+	@Override
 	public InvalidationStatistics statistics() {
 		return this.stats;
 	}
 
-	/** Whether the subscription is currently established. */
+	@Override
 	public boolean isSubscribed() {
 		StatefulRedisPubSubConnection<byte[], byte[]> current = this.connection;
 		return current != null && current.isOpen() && this.subscribedBefore;
@@ -166,7 +166,7 @@ public final class RedisInvalidationBus implements InvalidationPublisher, AutoCl
 	}
 
 	private boolean send(InvalidationMessage message) {
-		if (this.flushPeersPending.get() && !FLUSH_OP(message) && !sendFlush()) {
+		if (this.flushPeersPending.get() && !isFlush(message) && !sendFlush()) {
 			failedToPublish();
 			return false;
 		}
@@ -181,7 +181,7 @@ public final class RedisInvalidationBus implements InvalidationPublisher, AutoCl
 		return false;
 	}
 
-	private static boolean FLUSH_OP(InvalidationMessage message) {
+	private static boolean isFlush(InvalidationMessage message) {
 		return InvalidationMessage.FLUSH.equals(message.op());
 	}
 
