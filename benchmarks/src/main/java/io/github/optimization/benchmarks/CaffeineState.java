@@ -1,0 +1,29 @@
+package io.github.optimization.benchmarks;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * The baseline: a plain Caffeine cache, configured like the one Spring's
+ * {@code CaffeineCacheManager} gets in {@link Contexts}, holding every key.
+ */
+@State(Scope.Benchmark)
+public class CaffeineState {
+
+	Cache<Long, Product> cache;
+
+	/** Build and fill the cache. */
+	@Setup
+	public void start() {
+		this.cache = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Contexts.TTL).build();
+		for (int i = 0; i < Workload.KEY_COUNT; i++) {
+			long id = Workload.FIRST_ID + i;
+			this.cache.put(id, Product.of(id));
+		}
+	}
+
+}

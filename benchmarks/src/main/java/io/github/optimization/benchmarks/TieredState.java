@@ -1,0 +1,79 @@
+package io.github.optimization.benchmarks;
+
+import io.github.optimization.cache.TieredCache;
+import io.github.optimization.cache.redis.RedisKeyScheme;
+
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+import org.springframework.cache.CacheManager;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * A private Redis and the starter's auto-configured context ({@link Contexts#tiered}), with
+ * every key loaded into both caches. Checks that the caches are what the benchmarks claim
+ * (two levels; L2 only) and, at the end, that no measured read missed.
+ */
+@State(Scope.Benchmark)
+public class TieredState {
+
+	TieredProducts products;
+
+	private RedisServer redis;
+
+	private ConfigurableApplicationContext context;
+
+	private TieredCache l1AndL2;
+
+	private TieredCache l2Only;
+
+	private long loadsAfterWarmUp;
+
+	/** Start Redis and the context, and load every key. */
+	@Setup
+	public void start() {
+		this.redis = RedisServer.start();
+		this.context = Contexts.tiered(this.redis);
+		this.products = this.context.getBean(TieredProducts.class);
+		CacheManager cacheManager = this.context.getBean(CacheManager.class);
+		this.l1AndL2 = (TieredCache) cacheManager.getCache(TieredProducts.L1_AND_L2);
+		this.l2Only = (TieredCache) cacheManager.getCache(TieredProducts.L2_ONLY);
+		Checks.require(this.l1AndL2.isTwoLevel() && this.l1AndL2.getSpec().l1Enabled(),
+				this.l1AndL2 + " should have both levels");
+		Checks.require(this.l2Only.isTwoLevel() && !this.l2Only.getSpec().l1Enabled(),
+				this.l2Only + " should have its in-process level disabled");
+		for (int i = 0; i < Workload.KEY_COUNT; i++) {
+			long id = Workload.FIRST_ID + i;
+			this.products.product(id);
+			this.products.productFromL2(id);
+		}
+		for (int i = 0; i < Workload.KEY_COUNT; i++) {
+			long id = Workload.FIRST_ID + i;
+			Checks.require(Product.of(id).equals(this.products.product(id)), "L1 read back a different value");
+			Checks.require(Product.of(id).equals(this.products.productFromL2(id)), "L2 read back a different value");
+		}
+		this.loadsAfterWarmUp = this.products.loads();
+		Checks.require(this.loadsAfterWarmUp == 2L * Workload.KEY_COUNT,
+				"expected one load per key and cache, got " + this.loadsAfterWarmUp);
+		Checks.require(this.l2Only.getStatistics().l2Hits() >= Workload.KEY_COUNT,
+				"L2-only reads did not come from Redis");
+		Checks.printStoredSize(this.context, "@TieredCacheable value (envelope + JSON)",
+				new RedisKeyScheme("opt:", 1).forCache(TieredProducts.L2_ONLY).redisKey(Workload.FIRST_ID));
+	}
+
+	/** Check that every measured read was a hit; stop the context and Redis. */
+	@TearDown
+	public void stop() {
+		try {
+			Checks.noMisses(this.products.loads(), this.loadsAfterWarmUp);
+			Checks.require(this.l2Only.estimatedL1Size() == 0, "the L2-only cache holds entries in-process");
+		}
+		finally {
+			this.context.close();
+			this.redis.close();
+		}
+	}
+
+}
