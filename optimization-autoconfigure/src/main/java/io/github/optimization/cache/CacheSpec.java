@@ -17,9 +17,11 @@ import java.util.Objects;
  * @param l1Ttl the hard cap on an entry's life in the in-process level, which bounds how
  * long an instance can serve a value another instance replaced
  * @param l2Enabled whether the shared (Redis) level is used
+ * @param loadWaitTimeout how long a caller waits for another caller's load of the same key
+ * before loading itself
  */
 public record CacheSpec(Duration ttl, Duration nullTtl, boolean cacheNulls, double ttlJitter, boolean l1Enabled,
-		long l1MaximumSize, Duration l1Ttl, boolean l2Enabled) {
+		long l1MaximumSize, Duration l1Ttl, boolean l2Enabled, Duration loadWaitTimeout) {
 
 	/** Built-in default TTL. */
 	public static final Duration DEFAULT_TTL = Duration.ofHours(1);
@@ -35,6 +37,9 @@ public record CacheSpec(Duration ttl, Duration nullTtl, boolean cacheNulls, doub
 
 	/** Built-in default L1 lifetime cap. */
 	public static final Duration DEFAULT_L1_TTL = Duration.ofMinutes(5);
+
+	/** Built-in default wait for another caller's load. */
+	public static final Duration DEFAULT_LOAD_WAIT_TIMEOUT = Duration.ofSeconds(10);
 
 	/** The built-in defaults. */
 	public static CacheSpec defaults() {
@@ -57,6 +62,7 @@ public record CacheSpec(Duration ttl, Duration nullTtl, boolean cacheNulls, doub
 		b.l1MaximumSize = this.l1MaximumSize;
 		b.l1Ttl = this.l1Ttl;
 		b.l2Enabled = this.l2Enabled;
+		b.loadWaitTimeout = this.loadWaitTimeout;
 		return b;
 	}
 
@@ -81,7 +87,15 @@ public record CacheSpec(Duration ttl, Duration nullTtl, boolean cacheNulls, doub
 
 		private boolean l2Enabled = true;
 
+		private Duration loadWaitTimeout = DEFAULT_LOAD_WAIT_TIMEOUT;
+
 		private Builder() {
+		}
+
+		/** Set how long a caller waits for another caller's load of the same key. */
+		public Builder loadWaitTimeout(Duration loadWaitTimeout) {
+			this.loadWaitTimeout = loadWaitTimeout;
+			return this;
 		}
 
 		/** Set the TTL. */
@@ -143,6 +157,7 @@ public record CacheSpec(Duration ttl, Duration nullTtl, boolean cacheNulls, doub
 			positive(prefix, "ttl", this.ttl);
 			positive(prefix, "null-ttl", this.nullTtl);
 			positive(prefix, "l1.ttl", this.l1Ttl);
+			positive(prefix, "load-wait-timeout", this.loadWaitTimeout);
 			if (!(this.ttlJitter >= 0 && this.ttlJitter < 1)) {
 				throw new InvalidCacheSpecException(prefix + ".ttl-jitter",
 						"must be at least 0 and below 1 (a fraction of the TTL), was " + this.ttlJitter);
@@ -156,7 +171,7 @@ public record CacheSpec(Duration ttl, Duration nullTtl, boolean cacheNulls, doub
 						"and " + prefix + ".l2.enabled are both false: a cache needs at least one level");
 			}
 			return new CacheSpec(this.ttl, this.nullTtl, this.cacheNulls, this.ttlJitter, this.l1Enabled,
-					this.l1MaximumSize, this.l1Ttl, this.l2Enabled);
+					this.l1MaximumSize, this.l1Ttl, this.l2Enabled, this.loadWaitTimeout);
 		}
 
 		private static void positive(String prefix, String name, Duration value) {

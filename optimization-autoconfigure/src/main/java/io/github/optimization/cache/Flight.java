@@ -3,37 +3,59 @@ package io.github.optimization.cache;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.springframework.cache.Cache.ValueRetrievalException;
 
 /**
- * One load of one key in this JVM. The first caller for a cold key becomes the leader and
- * loads; the others wait for its result or its failure (the same failure reaches every
- * waiter and nothing is cached). An eviction or put of the key while the load runs marks
- * the flight invalidated, and the leader then does not install what it loaded.
+ * One load (or L2 read) of one key in this JVM. The first caller for a cold key becomes the
+ * leader and loads; the others wait for its result or its failure (the same failure reaches
+ * every waiter and nothing is cached). A change of the key while the load runs (a local put
+ * or eviction, a clear, or another instance's invalidation) makes the flight stale: the
+ * leader then installs nothing, and callers arriving later start a fresh load.
  */
 final class Flight {
 
 	final CompletableFuture<Object> result = new CompletableFuture<>();
 
+	/** Set when the key was changed or evicted while this flight ran. */
 	volatile boolean invalidated;
 
 	/** The key's digest when the cache tracks keys for invalidations, else {@code null}. */
 	final String digest;
 
-	private final Thread leader = Thread.currentThread();
+	final Versions.Ticket ticket;
 
-	Flight(String digest) {
+	/** The thread running a synchronous loader, to detect recursive loads; null for async. */
+	private final Thread leader;
+
+	Flight(String digest, Versions.Ticket ticket, boolean synchronous) {
 		this.digest = digest;
+		this.ticket = ticket;
+		this.leader = synchronous ? Thread.currentThread() : null;
 	}
 
-	Object await(Object key, Callable<?> loader) {
+	/** Whether nothing changed the key since the flight started. */
+	boolean isCurrent() {
+		return !this.invalidated && this.ticket.isValid();
+	}
+
+	/**
+	 * Wait for the leader.
+	 * @param key the key (for messages)
+	 * @param loader the waiter's loader (for messages)
+	 * @param timeoutNanos how long to wait
+	 * @return the leader's value
+	 * @throws TimeoutException if the leader did not finish in time
+	 */
+	Object await(Object key, Callable<?> loader, long timeoutNanos) throws TimeoutException {
 		if (this.leader == Thread.currentThread()) {
 			throw new IllegalStateException("Recursive load of cache key " + key
 					+ ": the loader asked the same cache for the same key");
 		}
 		try {
-			return this.result.get();
+			return this.result.get(timeoutNanos, TimeUnit.NANOSECONDS);
 		}
 		catch (ExecutionException ex) {
 			Throwable cause = ex.getCause();

@@ -2,6 +2,7 @@ package io.github.optimization.cache;
 
 import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 import com.fasterxml.jackson.databind.JavaType;
 import io.github.optimization.cache.codec.CacheValueCodec;
@@ -36,8 +37,11 @@ final class L2Tier {
 
 	private final L2Guard guard;
 
+	private final Executor asyncExecutor;
+
 	L2Tier(String cacheName, L2Store store, CacheKeySpace keys, CacheValueCodec codec, Clock clock,
-			TieredCacheStatistics stats, OutageLog outageLog, L2Guard guard) {
+			TieredCacheStatistics stats, OutageLog outageLog, L2Guard guard, Executor asyncExecutor) {
+		this.asyncExecutor = asyncExecutor;
 		this.cacheName = cacheName;
 		this.store = store;
 		this.keys = keys;
@@ -89,14 +93,15 @@ final class L2Tier {
 			failed(start, "get", ex);
 			return CompletableFuture.completedFuture(null);
 		}
-		return bytes.handle((value, ex) -> {
+		// Decoding (JSON, decompression) happens off the Redis client's event loop.
+		return bytes.handleAsync((value, ex) -> {
 			if (ex != null) {
 				failed(start, "get", ex);
 				return null;
 			}
 			succeeded(start);
 			return decode(value, type);
-		});
+		}, this.asyncExecutor);
 	}
 
 	private Decoded decode(byte[] bytes, JavaType type) {

@@ -3,12 +3,15 @@ package io.github.optimization.cache;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
+import com.fasterxml.jackson.databind.JavaType;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.RemovalCause;
@@ -28,15 +31,19 @@ import org.springframework.cache.support.SimpleValueWrapper;
  * at most the L1 lifetime cap), then the loader. {@link #get(Object, Callable)} and
  * {@link #getOrLoad} call the loader once per key per JVM however many threads ask at once;
  * a loader failure reaches every waiting caller (wrapped in
- * {@link Cache.ValueRetrievalException}) and nothing is cached. <b>Writes</b> go to L2,
- * then L1. <b>Evictions</b> remove from L2, then L1, and a load of the same key still
- * running does not install its (older) value.
+ * {@link Cache.ValueRetrievalException}) and nothing is cached; a caller that waited longer
+ * than the cache's load-wait timeout loads itself. <b>Writes</b> go to L2, then L1, then are
+ * announced to other instances. <b>Evictions</b> remove from L2, then L1, then are announced.
+ * A value read or loaded while its key was written, evicted, cleared or invalidated by
+ * another instance is returned to its caller but never installed in L1 or written back.
  *
- * <p>Redis failures, timeouts and unreadable bytes never reach the caller: they are
- * counted in {@link #getStatistics()}, logged at a bounded rate, and the call is served
- * from L1 or the loader. Loader exceptions are the caller's business and propagate.
+ * <p>Redis failures, timeouts, an open circuit breaker and unreadable bytes never reach the
+ * caller: they are counted in {@link #getStatistics()}, logged at a bounded rate, and the
+ * call is served from L1 or the loader. Loader exceptions are the caller's business and
+ * propagate.
  *
- * <p>Thread-safe. Keys must have stable {@code equals}/{@code hashCode}.
+ * <p>Thread-safe. Keys must have stable {@code equals}/{@code hashCode} and, with a Redis
+ * level, an unambiguous encoding (see {@link CacheKeyEncoder}).
  */
 public class TieredCache implements Cache {
 
@@ -50,11 +57,15 @@ public class TieredCache implements Cache {
 
 	private final long l1CapNanos;
 
+	private final long loadWaitNanos;
+
 	private final Executor asyncExecutor;
 
 	private final TieredCacheStatistics stats;
 
 	private final ConcurrentHashMap<Object, Flight> flights = new ConcurrentHashMap<>();
+
+	private final Versions versions = new Versions();
 
 	private final InvalidationPublisher publisher;
 
@@ -66,20 +77,21 @@ public class TieredCache implements Cache {
 	 */
 	private final ConcurrentHashMap<String, Object> keysByDigest;
 
-	TieredCache(String name, CacheSpec spec, L2Tier l2, Ticker ticker, Executor executor,
-			TieredCacheStatistics stats, InvalidationPublisher publisher) {
+	TieredCache(String name, CacheSpec spec, L2Tier l2, Ticker ticker, Executor maintenanceExecutor,
+			Executor asyncExecutor, TieredCacheStatistics stats, InvalidationPublisher publisher) {
 		this.name = name;
 		this.spec = spec;
 		this.l2 = l2;
 		this.stats = stats;
-		this.asyncExecutor = executor;
+		this.asyncExecutor = asyncExecutor;
 		this.publisher = (l2 != null) ? publisher : InvalidationPublisher.NONE;
 		// Without a shared level there are no peers whose writes L1 could miss, so only the
 		// TTL bounds an entry's life.
 		this.l1CapNanos = (l2 != null) ? spec.l1Ttl().toNanos() : Long.MAX_VALUE;
+		this.loadWaitNanos = spec.loadWaitTimeout().toNanos();
 		this.keysByDigest = (l2 != null && publisher != InvalidationPublisher.NONE && spec.l1Enabled())
 				? new ConcurrentHashMap<>() : null;
-		this.l1 = spec.l1Enabled() ? buildL1(spec, ticker, executor, stats, this.keysByDigest) : null;
+		this.l1 = spec.l1Enabled() ? buildL1(spec, ticker, maintenanceExecutor, stats, this.keysByDigest) : null;
 	}
 
 	private static com.github.benmanes.caffeine.cache.Cache<Object, L1Entry> buildL1(CacheSpec spec, Ticker ticker,
@@ -131,6 +143,8 @@ public class TieredCache implements Cache {
 		return (this.l1 != null) ? this.l1.estimatedSize() : 0;
 	}
 
+	// ---------------------------------------------------------------- reads
+
 	@Override
 	public ValueWrapper get(Object key) {
 		if (this.l1 != null) {
@@ -140,7 +154,7 @@ public class TieredCache implements Cache {
 				return entry;
 			}
 		}
-		Object stored = readL2(key, null, null);
+		Object stored = readL2(key, null, this.versions.ticket(key), null);
 		if (stored == null) {
 			this.stats.misses.increment();
 			return null;
@@ -185,7 +199,8 @@ public class TieredCache implements Cache {
 
 	/**
 	 * Return the cached value for a key, or load, store and return it. One loader call per
-	 * key per JVM: concurrent callers for the same key wait for the first one's result.
+	 * key per JVM: concurrent callers for the same key wait for the first one's result (for
+	 * at most the cache's load-wait timeout, after which they load themselves).
 	 * @param key the key
 	 * @param loader the loader
 	 * @param options the TTL, declared type and store condition of this call
@@ -201,10 +216,17 @@ public class TieredCache implements Cache {
 				return entry.get();
 			}
 		}
-		Flight flight = new Flight(digestIfTracking(key));
+		Flight flight = new Flight(digestIfTracking(key), this.versions.ticket(key), true);
 		Flight running = this.flights.putIfAbsent(key, flight);
 		if (running != null) {
-			return running.await(key, loader);
+			this.stats.misses.increment();
+			try {
+				return running.await(key, loader, this.loadWaitNanos);
+			}
+			catch (TimeoutException ex) {
+				// The leader is stuck: do not let it hold this caller too.
+				return callLoader(key, loader, options, new Flight(flight.digest, this.versions.ticket(key), true));
+			}
 		}
 		try {
 			Object value = loadThrough(key, loader, options, flight);
@@ -229,11 +251,15 @@ public class TieredCache implements Cache {
 				return entry.get();
 			}
 		}
-		Object stored = readL2(key, options.type(), flight);
+		Object stored = readL2(key, options.type(), flight.ticket, flight);
 		if (stored != null) {
 			return (stored == L1Entry.NULL) ? null : stored;
 		}
 		this.stats.misses.increment();
+		return callLoader(key, loader, options, flight);
+	}
+
+	private Object callLoader(Object key, Callable<?> loader, LoadOptions options, Flight flight) {
 		long start = System.nanoTime();
 		Object value;
 		try {
@@ -247,13 +273,13 @@ public class TieredCache implements Cache {
 		this.stats.loadSuccesses.increment();
 		this.stats.loadSuccessNanos.add(System.nanoTime() - start);
 		if (options.shouldStore(value)) {
-			store(key, value, options.ttl(), options, flight);
+			store(key, value, options, flight);
 		}
 		return value;
 	}
 
 	/** The stored form (L1Entry.NULL for a cached null) read from L2, or null on a miss. */
-	private Object readL2(Object key, com.fasterxml.jackson.databind.JavaType type, Flight flight) {
+	private Object readL2(Object key, JavaType type, Versions.Ticket ticket, Flight flight) {
 		if (this.l2 == null) {
 			return null;
 		}
@@ -263,11 +289,11 @@ public class TieredCache implements Cache {
 		}
 		this.stats.l2Hits.increment();
 		Object stored = decoded.isNull() ? L1Entry.NULL : decoded.value();
-		fillFromL2(key, stored, decoded.expiresAtEpochMillis(), flight);
+		fillFromL2(key, stored, decoded.expiresAtEpochMillis(), ticket, flight);
 		return stored;
 	}
 
-	private void fillFromL2(Object key, Object stored, long expiresAtMillis, Flight flight) {
+	private void fillFromL2(Object key, Object stored, long expiresAtMillis, Versions.Ticket ticket, Flight flight) {
 		if (this.l1 == null) {
 			return;
 		}
@@ -275,8 +301,10 @@ public class TieredCache implements Cache {
 		if (remainingMillis <= 0) {
 			return;
 		}
-		install(key, stored, l1Life(remainingMillis), flight);
+		install(key, stored, l1Life(remainingMillis), ticket, flight);
 	}
+
+	// ---------------------------------------------------------------- writes
 
 	@Override
 	public void put(Object key, Object value) {
@@ -292,26 +320,32 @@ public class TieredCache implements Cache {
 	 * @param options the TTL and declared type of this call
 	 */
 	public void put(Object key, Object value, LoadOptions options) {
-		markInvalidated(key);
 		if (value == null && !this.spec.cacheNulls()) {
 			evict(key);
 			return;
 		}
-		store(key, value, options.ttl(), options, null);
+		keyChanged(key);
+		store(key, value, options, null);
 		publishKeyChanged(key);
 	}
 
-	private void store(Object key, Object value, Duration ttlOverride, LoadOptions options, Flight flight) {
+	/** Writes L2 then L1; for a flight, only while nothing changed the key. */
+	private void store(Object key, Object value, LoadOptions options, Flight flight) {
 		if (value == null && !this.spec.cacheNulls()) {
 			return;
 		}
-		long ttlMillis = ttlMillis(value, ttlOverride);
+		long ttlMillis = ttlMillis(value, options.ttl());
 		this.stats.puts.increment();
-		if (this.l2 != null && (flight == null || !flight.invalidated)) {
-			this.l2.write(key, value, options.type(), ttlMillis);
+		if (this.l2 != null && (flight == null || flight.isCurrent())) {
+			boolean written = this.l2.write(key, value, options.type(), ttlMillis);
+			if (written && flight != null && !flight.isCurrent()) {
+				// The key changed while we wrote an older value: do not leave it behind.
+				this.l2.delete(key);
+			}
 		}
 		if (this.l1 != null) {
-			install(key, (value != null) ? value : L1Entry.NULL, l1Life(ttlMillis), flight);
+			install(key, (value != null) ? value : L1Entry.NULL, l1Life(ttlMillis),
+					(flight != null) ? flight.ticket : null, flight);
 		}
 	}
 
@@ -331,18 +365,19 @@ public class TieredCache implements Cache {
 		return Math.min(this.l1CapNanos, TimeUnit.MILLISECONDS.toNanos(millis));
 	}
 
-	private void install(Object key, Object stored, long lifeNanos, Flight flight) {
-		if (this.keysByDigest == null && flight == null) {
+	/**
+	 * Put an entry in L1, atomically with any change of the key: with a ticket or flight, the
+	 * entry goes in only if nothing changed the key since they were taken.
+	 */
+	private void install(Object key, Object stored, long lifeNanos, Versions.Ticket ticket, Flight flight) {
+		if (this.keysByDigest == null && ticket == null) {
 			this.l1.put(key, new L1Entry(stored, lifeNanos, null));
 			return;
 		}
 		String digest = (flight != null && flight.digest != null) ? flight.digest : digestIfTracking(key);
 		L1Entry entry = new L1Entry(stored, lifeNanos, digest);
-		// Atomic with an eviction of the key (local or from another instance): either the
-		// eviction marked the flight before we look (we keep what is there), or it removes
-		// what we install.
 		this.l1.asMap().compute(key, (k, old) -> {
-			if (flight != null && flight.invalidated) {
+			if ((flight != null && flight.invalidated) || (ticket != null && !ticket.isValid())) {
 				return old;
 			}
 			if (digest != null) {
@@ -350,37 +385,6 @@ public class TieredCache implements Cache {
 			}
 			return entry;
 		});
-	}
-
-	private String digestIfTracking(Object key) {
-		return (this.keysByDigest != null) ? KeyDigest.of(key) : null;
-	}
-
-	private void publishKeyChanged(Object key) {
-		if (this.publisher != InvalidationPublisher.NONE) {
-			this.publisher.keyChanged(this.name, KeyDigest.of(key));
-		}
-	}
-
-	private void publishCleared() {
-		if (this.publisher != InvalidationPublisher.NONE) {
-			this.publisher.cacheCleared(this.name);
-		}
-	}
-
-	private boolean removeFromL1(Object key) {
-		if (this.keysByDigest == null) {
-			return this.l1.asMap().remove(key) != null;
-		}
-		boolean[] removed = new boolean[1];
-		this.l1.asMap().computeIfPresent(key, (k, entry) -> {
-			if (entry.digest != null) {
-				this.keysByDigest.remove(entry.digest, k);
-			}
-			removed[0] = true;
-			return null;
-		});
-		return removed[0];
 	}
 
 	@Override
@@ -394,6 +398,7 @@ public class TieredCache implements Cache {
 		if (value == null && !this.spec.cacheNulls()) {
 			return null;
 		}
+		Versions.Ticket ticket = this.versions.ticket(key);
 		long ttlMillis = ttlMillis(value, null);
 		if (this.l2 != null) {
 			Boolean written = this.l2.writeIfAbsent(key, value, null, ttlMillis);
@@ -401,7 +406,7 @@ public class TieredCache implements Cache {
 				Decoded decoded = this.l2.read(key, null);
 				if (decoded != null) {
 					Object stored = decoded.isNull() ? L1Entry.NULL : decoded.value();
-					fillFromL2(key, stored, decoded.expiresAtEpochMillis(), null);
+					fillFromL2(key, stored, decoded.expiresAtEpochMillis(), ticket, null);
 					return new SimpleValueWrapper((stored == L1Entry.NULL) ? null : stored);
 				}
 				// The existing entry is unreadable (refused or gone): replace it.
@@ -427,10 +432,13 @@ public class TieredCache implements Cache {
 			previous = existing[0];
 		}
 		if (previous == null) {
+			keyChanged(key);
 			publishKeyChanged(key);
 		}
 		return previous;
 	}
+
+	// ---------------------------------------------------------------- evictions
 
 	@Override
 	public void evict(Object key) {
@@ -439,7 +447,7 @@ public class TieredCache implements Cache {
 
 	@Override
 	public boolean evictIfPresent(Object key) {
-		markInvalidated(key);
+		keyChanged(key);
 		boolean present = false;
 		if (this.l2 != null) {
 			present = Boolean.TRUE.equals(this.l2.delete(key));
@@ -458,17 +466,17 @@ public class TieredCache implements Cache {
 	 * Evict every string key of this cache that matches a pattern, in both levels (e.g.
 	 * {@code user:42:*}). {@code *} matches any run of characters, {@code ?} one character,
 	 * {@code \} escapes the next; Redis is walked with SCAN, never KEYS, and the pattern can
-	 * never match another cache's keys.
+	 * never match another cache's keys. Other instances drop their whole L1 of this cache.
 	 * @param keyPattern the pattern
 	 * @return how many Redis keys were deleted (-1 if Redis failed)
 	 * @throws IllegalArgumentException if the pattern is empty or malformed
 	 */
 	public long evictMatching(String keyPattern) {
 		KeyPattern pattern = KeyPattern.compile(keyPattern);
-		this.flights.forEach((key, flight) -> {
-			if (pattern.matches(CacheKeyEncoder.encode(key))) {
-				flight.invalidated = true;
-			}
+		this.versions.allChanged();
+		this.flights.values().removeIf((flight) -> {
+			flight.invalidated = true;
+			return true;
 		});
 		long deleted = (this.l2 != null) ? this.l2.deleteMatching(this.l2.keys().keyPattern(keyPattern)) : 0;
 		if (this.l1 != null) {
@@ -488,7 +496,7 @@ public class TieredCache implements Cache {
 
 	@Override
 	public boolean invalidate() {
-		this.flights.values().forEach((flight) -> flight.invalidated = true);
+		this.versions.allChanged();
 		boolean present = false;
 		if (this.l2 != null) {
 			present = this.l2.deleteMatching(this.l2.keys().allKeysPattern()) > 0;
@@ -503,10 +511,14 @@ public class TieredCache implements Cache {
 
 	/**
 	 * Drop every entry of the in-process level only (the shared level is untouched), and
-	 * keep loads still running from installing their values.
+	 * keep reads and loads still running from installing their values.
 	 */
 	public void clearL1() {
-		this.flights.values().forEach((flight) -> flight.invalidated = true);
+		this.versions.allChanged();
+		this.flights.values().removeIf((flight) -> {
+			flight.invalidated = true;
+			return true;
+		});
 		if (this.l1 != null) {
 			if (this.keysByDigest != null) {
 				this.keysByDigest.clear();
@@ -516,8 +528,8 @@ public class TieredCache implements Cache {
 	}
 
 	/**
-	 * Drop one key, known by its digest, from the in-process level, because another
-	 * instance changed it; a load of that key still running here will not install its value.
+	 * Drop one key, known by its digest, from the in-process level because another instance
+	 * changed it; reads and loads of it still running here will not install their values.
 	 * Does nothing unless the cache tracks keys for invalidations.
 	 * @param keyDigest the key's digest
 	 */
@@ -525,9 +537,12 @@ public class TieredCache implements Cache {
 		if (this.keysByDigest == null) {
 			return;
 		}
-		this.flights.values().forEach((flight) -> {
+		// A read racing this message cannot be matched by digest cheaply: stale them all.
+		this.versions.allChanged();
+		this.flights.forEach((key, flight) -> {
 			if (keyDigest.equals(flight.digest)) {
 				flight.invalidated = true;
+				this.flights.remove(key, flight);
 			}
 		});
 		Object key = this.keysByDigest.get(keyDigest);
@@ -536,12 +551,47 @@ public class TieredCache implements Cache {
 		}
 	}
 
-	private void markInvalidated(Object key) {
-		Flight flight = this.flights.get(key);
+	/** Marks the key changed: stales tickets and flights, and later callers start afresh. */
+	private void keyChanged(Object key) {
+		this.versions.keyChanged(key);
+		Flight flight = this.flights.remove(key);
 		if (flight != null) {
 			flight.invalidated = true;
 		}
 	}
+
+	private boolean removeFromL1(Object key) {
+		if (this.keysByDigest == null) {
+			return this.l1.asMap().remove(key) != null;
+		}
+		boolean[] removed = new boolean[1];
+		this.l1.asMap().computeIfPresent(key, (k, entry) -> {
+			if (entry.digest != null) {
+				this.keysByDigest.remove(entry.digest, k);
+			}
+			removed[0] = true;
+			return null;
+		});
+		return removed[0];
+	}
+
+	private String digestIfTracking(Object key) {
+		return (this.keysByDigest != null) ? KeyDigest.of(key) : null;
+	}
+
+	private void publishKeyChanged(Object key) {
+		if (this.publisher != InvalidationPublisher.NONE) {
+			this.publisher.keyChanged(this.name, KeyDigest.of(key));
+		}
+	}
+
+	private void publishCleared() {
+		if (this.publisher != InvalidationPublisher.NONE) {
+			this.publisher.cacheCleared(this.name);
+		}
+	}
+
+	// ---------------------------------------------------------------- asynchronous
 
 	@Override
 	public CompletableFuture<?> retrieve(Object key) {
@@ -556,6 +606,7 @@ public class TieredCache implements Cache {
 			this.stats.misses.increment();
 			return null;
 		}
+		Versions.Ticket ticket = this.versions.ticket(key);
 		return this.l2.readAsync(key, null).thenApplyAsync((decoded) -> {
 			if (decoded == null) {
 				this.stats.misses.increment();
@@ -563,11 +614,16 @@ public class TieredCache implements Cache {
 			}
 			this.stats.l2Hits.increment();
 			Object stored = decoded.isNull() ? L1Entry.NULL : decoded.value();
-			fillFromL2(key, stored, decoded.expiresAtEpochMillis(), null);
+			fillFromL2(key, stored, decoded.expiresAtEpochMillis(), ticket, null);
 			return new SimpleValueWrapper((stored == L1Entry.NULL) ? null : stored);
 		}, this.asyncExecutor);
 	}
 
+	/**
+	 * {@inheritDoc}
+	 * <p>The loader's future is requested on this cache's asynchronous executor after the
+	 * Redis level missed; the value is stored there too, never on a Redis client thread.
+	 */
 	@Override
 	@SuppressWarnings("unchecked")
 	public <T> CompletableFuture<T> retrieve(Object key, Supplier<CompletableFuture<T>> valueLoader) {
@@ -578,9 +634,10 @@ public class TieredCache implements Cache {
 				return CompletableFuture.completedFuture((T) entry.get());
 			}
 		}
-		Flight flight = new Flight(digestIfTracking(key));
+		Flight flight = new Flight(digestIfTracking(key), this.versions.ticket(key), false);
 		Flight running = this.flights.putIfAbsent(key, flight);
 		if (running != null) {
+			this.stats.misses.increment();
 			return running.result.thenApply((value) -> (T) value);
 		}
 		CompletableFuture<Decoded> fromL2 = (this.l2 != null) ? this.l2.readAsync(key, null)
@@ -589,7 +646,7 @@ public class TieredCache implements Cache {
 			if (decoded != null) {
 				this.stats.l2Hits.increment();
 				Object stored = decoded.isNull() ? L1Entry.NULL : decoded.value();
-				fillFromL2(key, stored, decoded.expiresAtEpochMillis(), flight);
+				fillFromL2(key, stored, decoded.expiresAtEpochMillis(), flight.ticket, flight);
 				return CompletableFuture.completedFuture((stored == L1Entry.NULL) ? null : stored);
 			}
 			this.stats.misses.increment();
@@ -598,11 +655,11 @@ public class TieredCache implements Cache {
 				if (ex != null) {
 					this.stats.loadFailures.increment();
 					this.stats.loadFailureNanos.add(System.nanoTime() - start);
-					throw (ex instanceof RuntimeException runtime) ? runtime : new java.util.concurrent.CompletionException(ex);
+					throw (ex instanceof CompletionException completion) ? completion : new CompletionException(ex);
 				}
 				this.stats.loadSuccesses.increment();
 				this.stats.loadSuccessNanos.add(System.nanoTime() - start);
-				store(key, value, null, LoadOptions.DEFAULT, flight);
+				store(key, value, LoadOptions.DEFAULT, flight);
 				return (Object) value;
 			}, this.asyncExecutor);
 		}, this.asyncExecutor).whenComplete((value, ex) -> {

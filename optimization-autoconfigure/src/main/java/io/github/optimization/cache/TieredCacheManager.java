@@ -12,6 +12,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ForkJoinPool;
 import java.util.function.Consumer;
 
@@ -36,7 +40,7 @@ import org.springframework.cache.CacheManager;
  *
  * <p>Thread-safe.
  */
-public class TieredCacheManager implements CacheManager, InvalidationHandler {
+public class TieredCacheManager implements CacheManager, InvalidationHandler, AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(TieredCacheManager.class);
 
@@ -57,6 +61,12 @@ public class TieredCacheManager implements CacheManager, InvalidationHandler {
 	private final Clock clock;
 
 	private final Executor executor;
+
+	private final Executor asyncExecutor;
+
+	private final ExecutorService ownedAsyncExecutor;
+
+	private final int dynamicLimit;
 
 	private final OutageLog outageLog = new OutageLog();
 
@@ -81,6 +91,22 @@ public class TieredCacheManager implements CacheManager, InvalidationHandler {
 		this.ticker = builder.ticker;
 		this.clock = builder.clock;
 		this.executor = builder.executor;
+		if (builder.asyncExecutor != null) {
+			this.asyncExecutor = builder.asyncExecutor;
+			this.ownedAsyncExecutor = null;
+		}
+		else {
+			ThreadPoolExecutor pool = new ThreadPoolExecutor(2, 2, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+					(runnable) -> {
+						Thread thread = new Thread(runnable, "optimization-cache-async");
+						thread.setDaemon(true);
+						return thread;
+					});
+			pool.allowCoreThreadTimeOut(true);
+			this.asyncExecutor = pool;
+			this.ownedAsyncExecutor = pool;
+		}
+		this.dynamicLimit = builder.dynamicLimit;
 		this.guard = builder.guard;
 		this.publisher = builder.publisher;
 		for (FlushReason reason : FlushReason.values()) {
@@ -110,10 +136,24 @@ public class TieredCacheManager implements CacheManager, InvalidationHandler {
 		return create(name);
 	}
 
+	/** Shuts down the executor this manager created for asynchronous work, if any. */
+	@Override
+	public void close() {
+		if (this.ownedAsyncExecutor != null) {
+			this.ownedAsyncExecutor.shutdownNow();
+		}
+	}
+
 	private synchronized TieredCache create(String name) {
 		TieredCache existing = this.caches.get(name);
 		if (existing != null) {
 			return existing;
+		}
+		boolean configured = this.specs.containsKey(name);
+		if (!configured && this.caches.size() - this.specs.size() >= this.dynamicLimit) {
+			logger.warn("Not creating cache '" + name + "': " + this.dynamicLimit + " caches were already created on "
+					+ "first use (optimization.cache.dynamic-limit); configure it under optimization.cache.caches");
+			return null;
 		}
 		CacheSpec spec = this.specs.getOrDefault(name, this.defaults);
 		if (this.store == null && !spec.l1Enabled()) {
@@ -123,11 +163,22 @@ public class TieredCacheManager implements CacheManager, InvalidationHandler {
 		}
 		TieredCacheStatistics stats = new TieredCacheStatistics();
 		L2Tier l2 = (this.store != null && spec.l2Enabled()) ? new L2Tier(name, this.store,
-				this.keyScheme.forCache(name), this.codec, this.clock, stats, this.outageLog, this.guard) : null;
-		TieredCache cache = new TieredCache(name, spec, l2, this.ticker, this.executor, stats, this.publisher);
+				this.keyScheme.forCache(name), this.codec, this.clock, stats, this.outageLog, this.guard,
+				this.asyncExecutor) : null;
+		TieredCache cache = new TieredCache(name, spec, l2, this.ticker, this.executor, this.asyncExecutor, stats,
+				this.publisher);
 		this.caches.put(name, cache);
-		this.listeners.forEach((listener) -> listener.accept(cache));
+		this.listeners.forEach((listener) -> notify(listener, cache));
 		return cache;
+	}
+
+	private static void notify(Consumer<TieredCache> listener, TieredCache cache) {
+		try {
+			listener.accept(cache);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("A listener of cache '" + cache.getName() + "' failed; the cache works regardless", ex);
+		}
 	}
 
 	@Override
@@ -193,7 +244,7 @@ public class TieredCacheManager implements CacheManager, InvalidationHandler {
 	 */
 	public synchronized void addCacheListener(Consumer<TieredCache> listener) {
 		this.listeners.add(listener);
-		new ArrayList<>(this.caches.values()).forEach(listener);
+		new ArrayList<>(this.caches.values()).forEach((cache) -> notify(listener, cache));
 	}
 
 	/**
@@ -220,6 +271,10 @@ public class TieredCacheManager implements CacheManager, InvalidationHandler {
 		private Executor executor = ForkJoinPool.commonPool();
 
 		private L2Guard guard = L2Guard.NONE;
+
+		private Executor asyncExecutor;
+
+		private int dynamicLimit = 100;
 
 		private InvalidationPublisher publisher = InvalidationPublisher.NONE;
 
@@ -286,9 +341,28 @@ public class TieredCacheManager implements CacheManager, InvalidationHandler {
 			return this;
 		}
 
-		/** The executor for L1 maintenance and asynchronous completions. */
+		/** The executor for L1 maintenance (tests use {@code Runnable::run}). */
 		public Builder executor(Executor executor) {
 			this.executor = Objects.requireNonNull(executor, "executor");
+			return this;
+		}
+
+		/**
+		 * The executor for asynchronous work ({@code retrieve}): decoding, loader futures,
+		 * writes. Never a Redis client thread. Defaults to two daemon threads owned (and
+		 * closed) by the manager.
+		 */
+		public Builder asyncExecutor(Executor asyncExecutor) {
+			this.asyncExecutor = Objects.requireNonNull(asyncExecutor, "asyncExecutor");
+			return this;
+		}
+
+		/** Most caches created on first use (default 100); configured caches do not count. */
+		public Builder dynamicLimit(int dynamicLimit) {
+			if (dynamicLimit < 0) {
+				throw new IllegalArgumentException("dynamic limit must not be negative, was " + dynamicLimit);
+			}
+			this.dynamicLimit = dynamicLimit;
 			return this;
 		}
 

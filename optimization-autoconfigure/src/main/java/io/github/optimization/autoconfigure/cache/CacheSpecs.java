@@ -43,6 +43,9 @@ final class CacheSpecs {
 		if (settings.getTtlJitter() != null) {
 			builder.ttlJitter(settings.getTtlJitter());
 		}
+		if (settings.getLoadWaitTimeout() != null) {
+			builder.loadWaitTimeout(settings.getLoadWaitTimeout());
+		}
 		if (settings.getL1().getEnabled() != null) {
 			builder.l1Enabled(settings.getL1().getEnabled());
 		}

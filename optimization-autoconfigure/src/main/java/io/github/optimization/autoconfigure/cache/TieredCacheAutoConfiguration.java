@@ -27,6 +27,7 @@ import org.springframework.boot.autoconfigure.data.redis.RedisAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.cache.CacheManager;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Import;
 import org.springframework.util.unit.DataSize;
 
@@ -38,11 +39,15 @@ import org.springframework.util.unit.DataSize;
 @AutoConfiguration(after = RedisAutoConfiguration.class, before = CacheAutoConfiguration.class)
 @ConditionalOnClass({ Caffeine.class, CacheManager.class })
 @ConditionalOnProperty(prefix = "optimization.cache", name = "enabled", matchIfMissing = true)
+@Conditional(NoExplicitCacheTypeCondition.class)
 @EnableConfigurationProperties(TieredCacheProperties.class)
 @Import({ TieredCacheRedisConfiguration.class, TieredCacheAdvisorConfiguration.class })
 public class TieredCacheAutoConfiguration {
 
 	private static final String CODEC = "optimization.cache.codec.";
+
+	private static final org.apache.commons.logging.Log logger = org.apache.commons.logging.LogFactory
+		.getLog(TieredCacheAutoConfiguration.class);
 
 	@Bean
 	@ConditionalOnMissingBean
@@ -62,16 +67,26 @@ public class TieredCacheAutoConfiguration {
 					+ " (compression-threshold, max-value-size, max-decompressed-size)");
 		}
 		List<String> packages = new ArrayList<>(codec.getAllowedPackages());
-		if (AutoConfigurationPackages.has(beanFactory)) {
-			packages.addAll(AutoConfigurationPackages.get(beanFactory));
-		}
-		TypeAllowList allowList;
 		try {
-			allowList = new TypeAllowList(packages);
+			new TypeAllowList(packages);
 		}
 		catch (IllegalArgumentException ex) {
 			throw new InvalidCacheSpecException(CODEC + "allowed-packages", ex.getMessage());
 		}
+		if (AutoConfigurationPackages.has(beanFactory)) {
+			for (String applicationPackage : AutoConfigurationPackages.get(beanFactory)) {
+				try {
+					new TypeAllowList(List.of(applicationPackage));
+					packages.add(applicationPackage);
+				}
+				catch (IllegalArgumentException ex) {
+					logger.warn("The application's package '" + applicationPackage + "' is too broad to allow for "
+							+ "cached values; values of caches without a declared type (plain @Cacheable) from it "
+							+ "read as misses unless listed in " + CODEC + "allowed-packages");
+				}
+			}
+		}
+		TypeAllowList allowList = new TypeAllowList(packages);
 		return new CacheValueCodec(CacheValueCodec.defaultObjectMapper(), settings, allowList);
 	}
 
@@ -99,6 +114,7 @@ public class TieredCacheAutoConfiguration {
 		TieredCacheManager.Builder builder = TieredCacheManager.builder()
 			.defaults(defaults)
 			.dynamic(properties.isDynamic())
+			.dynamicLimit(properties.getDynamicLimit())
 			.l2Store(l2Store.getIfAvailable())
 			.guard(guard.getIfAvailable(() -> L2Guard.NONE))
 			.keyScheme(keyScheme)

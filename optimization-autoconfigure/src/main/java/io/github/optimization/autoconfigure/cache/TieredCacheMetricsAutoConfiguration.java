@@ -34,7 +34,7 @@ import org.springframework.context.annotation.Bean;
 		CompositeMeterRegistryAutoConfiguration.class },
 		before = CacheMetricsAutoConfiguration.class)
 @ConditionalOnClass({ MeterRegistry.class, CacheMeterBinderProvider.class })
-@ConditionalOnBean({ MeterRegistry.class, TieredCacheManager.class })
+@ConditionalOnBean(MeterRegistry.class)
 public class TieredCacheMetricsAutoConfiguration {
 
 	@Bean

@@ -27,6 +27,12 @@ public class TieredCacheProperties {
 	private boolean dynamic = true;
 
 	/**
+	 * Most caches created on first use; beyond it unknown cache names are refused (and
+	 * logged), so names from input cannot grow memory and meters without bound.
+	 */
+	private int dynamicLimit = 100;
+
+	/**
 	 * Order of the @TieredCacheable advisor. The default puts the cache outside
 	 * resilience4j's aspects and transactions, so a hit skips them.
 	 */
@@ -64,6 +70,14 @@ public class TieredCacheProperties {
 
 	public void setDynamic(boolean dynamic) {
 		this.dynamic = dynamic;
+	}
+
+	public int getDynamicLimit() {
+		return this.dynamicLimit;
+	}
+
+	public void setDynamicLimit(int dynamicLimit) {
+		this.dynamicLimit = dynamicLimit;
 	}
 
 	public int getAdvisorOrder() {
@@ -125,9 +139,23 @@ public class TieredCacheProperties {
 		 */
 		private Double ttlJitter;
 
+		/**
+		 * How long a caller waits for another caller's load of the same key before loading
+		 * itself. Built-in default 10s.
+		 */
+		private Duration loadWaitTimeout;
+
 		private final L1 l1 = new L1();
 
 		private final L2 l2 = new L2();
+
+		public Duration getLoadWaitTimeout() {
+			return this.loadWaitTimeout;
+		}
+
+		public void setLoadWaitTimeout(Duration loadWaitTimeout) {
+			this.loadWaitTimeout = loadWaitTimeout;
+		}
 
 		public Duration getTtl() {
 			return this.ttl;

@@ -2,7 +2,6 @@ package io.github.optimization.cache.annotation;
 
 import java.lang.reflect.Method;
 
-import org.springframework.context.expression.MethodBasedEvaluationContext;
 import org.springframework.core.DefaultParameterNameDiscoverer;
 import org.springframework.core.ParameterNameDiscoverer;
 import org.springframework.expression.EvaluationContext;
@@ -12,6 +11,7 @@ import org.springframework.expression.ParseException;
 import org.springframework.expression.spel.SpelCompilerMode;
 import org.springframework.expression.spel.SpelParserConfiguration;
 import org.springframework.expression.spel.standard.SpelExpressionParser;
+import org.springframework.expression.spel.support.StandardEvaluationContext;
 
 /**
  * Parses the SpEL of the annotations once (at startup) and evaluates it per call, with the
@@ -58,8 +58,14 @@ final class CacheExpressions {
 	private EvaluationContext context(TieredCacheOperation operation, Object target, Object[] args, Object result,
 			boolean withResult) {
 		RootObject root = new RootObject(operation.method, args, target, operation.targetClass);
-		MethodBasedEvaluationContext context = new MethodBasedEvaluationContext(root, operation.method, args,
-				this.parameterNames);
+		// Variables are set from names worked out once per method: no reflection per call.
+		StandardEvaluationContext context = new StandardEvaluationContext(root);
+		String[][] variables = operation.argumentVariables;
+		for (int i = 0; i < variables.length && i < args.length; i++) {
+			for (String name : variables[i]) {
+				context.setVariable(name, args[i]);
+			}
+		}
 		if (withResult) {
 			context.setVariable("result", result);
 		}

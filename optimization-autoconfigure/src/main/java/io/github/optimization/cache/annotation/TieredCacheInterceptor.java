@@ -60,6 +60,10 @@ public final class TieredCacheInterceptor implements MethodInterceptor {
 		}
 		Cache cache = cache(operation);
 		Object key = operation.keyStrategy.key(operation, target, args);
+		if (key == null) {
+			throw new IllegalArgumentException("Null key for @TieredCacheable on " + operation.methodIdentity
+					+ "; the key expression evaluated to null (if it names parameters, compile with -parameters)");
+		}
 		Object value;
 		try {
 			if (cache instanceof TieredCache tiered) {

@@ -39,10 +39,14 @@ final class TieredCacheOperation {
 
 	final LoadOptions loadOptions;
 
+	/** Variable names of each argument: its name (if known), pN and aN; worked out once. */
+	final String[][] argumentVariables;
+
 	volatile Cache cache;
 
 	TieredCacheOperation(Method method, Class<?> targetClass, String cacheName, String methodIdentity,
-			KeyStrategy keyStrategy, Expression condition, Expression unless, Duration ttl, JavaType valueType) {
+			KeyStrategy keyStrategy, Expression condition, Expression unless, Duration ttl, JavaType valueType,
+			String[] parameterNames) {
 		this.method = method;
 		this.targetClass = targetClass;
 		this.cacheName = cacheName;
@@ -54,6 +58,11 @@ final class TieredCacheOperation {
 		this.valueType = valueType;
 		this.optionalResult = Optional.class.equals(method.getReturnType());
 		this.loadOptions = new LoadOptions(ttl, valueType, null);
+		this.argumentVariables = new String[method.getParameterCount()][];
+		for (int i = 0; i < this.argumentVariables.length; i++) {
+			this.argumentVariables[i] = (parameterNames != null && i < parameterNames.length)
+					? new String[] { parameterNames[i], "p" + i, "a" + i } : new String[] { "p" + i, "a" + i };
+		}
 	}
 
 	/** How a call's key is computed. */

@@ -101,6 +101,11 @@ public final class TieredCacheOperationSource {
 		if (void.class.equals(specific.getReturnType())) {
 			throw new IllegalStateException(where + ": the method returns void, so there is nothing to cache");
 		}
+		if (isAsynchronous(specific.getReturnType())) {
+			throw new IllegalStateException(where + ": asynchronous results (" + specific.getReturnType().getSimpleName()
+					+ ") are not supported by @TieredCacheable; return the value itself, or use @Cacheable, which "
+					+ "caches CompletableFuture results through the same cache");
+		}
 		Duration ttl = parseTtl(annotation.ttl(), where);
 		Class<?> resolvedTarget = (targetClass != null) ? targetClass : method.getDeclaringClass();
 		String identity = methodIdentity(specific);
@@ -110,7 +115,22 @@ public final class TieredCacheOperationSource {
 		Expression unless = StringUtils.hasText(annotation.unless())
 				? this.expressions.parse(annotation.unless(), "unless", specific) : null;
 		return new TieredCacheOperation(specific, resolvedTarget, annotation.cache(), identity, key, condition, unless,
-				ttl, valueType(specific, resolvedTarget));
+				ttl, valueType(specific, resolvedTarget), this.expressions.parameterNames(specific));
+	}
+
+	private static boolean isAsynchronous(Class<?> type) {
+		if (java.util.concurrent.Future.class.isAssignableFrom(type)
+				|| java.util.concurrent.CompletionStage.class.isAssignableFrom(type)) {
+			return true;
+		}
+		for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+			for (Class<?> i : c.getInterfaces()) {
+				if (i.getName().equals("org.reactivestreams.Publisher")) {
+					return true;
+				}
+			}
+		}
+		return type.getName().equals("org.reactivestreams.Publisher");
 	}
 
 	private static Duration parseTtl(String ttl, String where) {

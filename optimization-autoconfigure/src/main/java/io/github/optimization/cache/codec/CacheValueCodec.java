@@ -6,6 +6,7 @@ import java.util.Objects;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -117,6 +118,9 @@ public final class CacheValueCodec {
 			.disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
 			.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
 			.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+			// A computed getter (getFullName() with no field or setter) is not written, so
+			// values with one can be read back while unknown properties still fail.
+			.enable(MapperFeature.REQUIRE_SETTERS_FOR_GETTERS)
 			.build();
 	}
 

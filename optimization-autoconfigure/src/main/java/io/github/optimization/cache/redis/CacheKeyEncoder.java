@@ -7,13 +7,17 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Collection;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.UUID;
 
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.PropertyAccessor;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -30,13 +34,16 @@ import org.springframework.cache.interceptor.SimpleKey;
  *
  * <p>Rules: a {@link String} is written as is, with {@code \ # , ( )} escaped by a
  * backslash (so string keys stay readable and can be matched by a pattern); every other
- * type starts with {@code #} and a type tag: {@code #i} integral numbers, {@code #d}
- * decimals, {@code #b} booleans, {@code #u} UUIDs, {@code #e} enums, {@code #m} a method
- * identity, {@code #(...)} a composite (arrays, collections, {@link SimpleKey},
- * {@link MethodKey} arguments), {@code #null}, and {@code #o} plus the class name and a
- * canonical JSON form (properties and map keys sorted) for anything else. Encodings longer
- * than {@link #MAX_PLAIN_LENGTH} characters are replaced by {@code #h} and the SHA-256 of
- * the full encoding.
+ * type starts with {@code #} and a tag of its own, so keys that differ in Java never share
+ * a Redis key: {@code #l} Long, {@code #i} Integer, {@code #w} Short, {@code #y} Byte,
+ * {@code #n} BigInteger, {@code #d} Double, {@code #f} Float, {@code #x} BigDecimal (with its
+ * scale), {@code #b} Boolean, {@code #c} Character, {@code #u} UUID, {@code #e} enum,
+ * {@code #m} a method identity, {@code #(...)} a {@link SimpleKey} or {@link MethodKey}'s
+ * arguments, {@code #A(...)} an array, {@code #L(...)} a list, {@code #S(...)} a set (sorted),
+ * {@code #M} a map, {@code #null}, and {@code #o} plus the class name and a canonical JSON
+ * form (fields and properties, sorted) for anything else; an object with no properties is
+ * refused. Encodings longer than {@link #MAX_PLAIN_LENGTH} characters are replaced by
+ * {@code #h} and the SHA-256 of the full encoding.
  *
  * <p>Thread-safe.
  */
@@ -47,6 +54,7 @@ public final class CacheKeyEncoder {
 
 	private static final ObjectMapper CANONICAL = JsonMapper.builder()
 		.addModule(new JavaTimeModule())
+		.visibility(PropertyAccessor.FIELD, JsonAutoDetect.Visibility.ANY)
 		.enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
 		.enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
 		.disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
@@ -122,15 +130,30 @@ public final class CacheKeyEncoder {
 		else if (key instanceof String s) {
 			appendEscaped(sb, s);
 		}
-		else if (key instanceof Integer || key instanceof Long || key instanceof Short || key instanceof Byte
-				|| key instanceof BigInteger) {
+		else if (key instanceof Long) {
+			sb.append("#l").append(key);
+		}
+		else if (key instanceof Integer) {
 			sb.append("#i").append(key);
 		}
-		else if (key instanceof Double || key instanceof Float) {
+		else if (key instanceof Short) {
+			sb.append("#w").append(key);
+		}
+		else if (key instanceof Byte) {
+			sb.append("#y").append(key);
+		}
+		else if (key instanceof BigInteger) {
+			sb.append("#n").append(key);
+		}
+		else if (key instanceof Double) {
 			sb.append("#d").append(key);
 		}
+		else if (key instanceof Float) {
+			sb.append("#f").append(key);
+		}
 		else if (key instanceof BigDecimal decimal) {
-			sb.append("#d").append(decimal.toPlainString());
+			// BigDecimal equality includes the scale (1.0 and 1.00 differ), so does this.
+			sb.append("#x").append(decimal.unscaledValue()).append('e').append(decimal.scale());
 		}
 		else if (key instanceof Boolean) {
 			sb.append("#b").append(key);
@@ -149,34 +172,60 @@ public final class CacheKeyEncoder {
 		else if (key instanceof MethodKey mk) {
 			sb.append("#m");
 			appendEscaped(sb, mk.method());
-			appendComposite(sb, mk.args());
+			appendComposite(sb, "#(", mk.args());
 		}
 		else if (key instanceof SimpleKey simple) {
-			appendComposite(sb, simpleKeyParams(simple));
-		}
-		else if (key instanceof Object[] array) {
-			appendComposite(sb, array);
+			appendComposite(sb, "#(", simpleKeyParams(simple));
 		}
 		else if (key.getClass().isArray()) {
 			Object[] boxed = new Object[Array.getLength(key)];
 			for (int i = 0; i < boxed.length; i++) {
 				boxed[i] = Array.get(key, i);
 			}
-			appendComposite(sb, boxed);
+			appendComposite(sb, "#A(", boxed);
 		}
-		else if (key instanceof Collection<?> collection) {
-			appendComposite(sb, collection.toArray());
+		else if (key instanceof List<?> list) {
+			appendComposite(sb, "#L(", list.toArray());
+		}
+		else if (key instanceof Set<?> set) {
+			// Equal sets encode equally whatever their iteration order.
+			String[] parts = new String[set.size()];
+			int i = 0;
+			for (Object element : set) {
+				StringBuilder part = new StringBuilder();
+				append(part, element);
+				parts[i++] = part.toString();
+			}
+			Arrays.sort(parts);
+			sb.append("#S(");
+			for (int j = 0; j < parts.length; j++) {
+				if (j > 0) {
+					sb.append(',');
+				}
+				sb.append(parts[j]);
+			}
+			sb.append(')');
+		}
+		else if (key instanceof Map<?, ?> map) {
+			sb.append("#M");
+			appendEscaped(sb, canonicalJson(map));
 		}
 		else {
+			String json = canonicalJson(key);
+			if ("{}".equals(json)) {
+				throw new IllegalArgumentException("Cache key of type " + key.getClass().getName()
+						+ " has no properties that tell keys apart; give it fields or getters, or use a key "
+						+ "expression that yields strings, numbers or records");
+			}
 			sb.append("#o");
 			appendEscaped(sb, key.getClass().getName());
 			sb.append('#');
-			appendEscaped(sb, canonicalJson(key));
+			appendEscaped(sb, json);
 		}
 	}
 
-	private static void appendComposite(StringBuilder sb, Object[] parts) {
-		sb.append("#(");
+	private static void appendComposite(StringBuilder sb, String open, Object[] parts) {
+		sb.append(open);
 		for (int i = 0; i < parts.length; i++) {
 			if (i > 0) {
 				sb.append(',');

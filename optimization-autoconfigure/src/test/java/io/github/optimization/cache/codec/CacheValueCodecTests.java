@@ -250,4 +250,25 @@ class CacheValueCodecTests {
 		return new String(bytes, 14, length, StandardCharsets.UTF_8);
 	}
 
+
+	@Test
+	void valuesWithComputedGettersRoundTrip() {
+		CacheValueCodec codec = new CacheValueCodec(CacheValueCodec.defaultObjectMapper(), CodecSettings.defaults(),
+				new TypeAllowList(java.util.List.of("io.github.optimization")));
+		Person person = new Person("Ada", "Lovelace");
+		byte[] bytes = codec.encode(person, null, 1L);
+		Decoded decoded = codec.decode(bytes, null);
+		org.assertj.core.api.Assertions.assertThat(decoded.isRejected()).as(String.valueOf(decoded)).isFalse();
+		org.assertj.core.api.Assertions.assertThat(decoded.value()).isEqualTo(person);
+	}
+
+	/** A value with a computed property. */
+	public record Person(String first, String last) {
+
+		public String getFullName() {
+			return this.first + " " + this.last;
+		}
+
+	}
+
 }

@@ -18,7 +18,7 @@ class RedisKeySchemeTests {
 	@Test
 	void layoutHasPrefixSchemaVersionCacheAndKey() {
 		assertThat(key("users", "42")).isEqualTo("opt:v3:users:42");
-		assertThat(key("users", 42L)).isEqualTo("opt:v3:users:#i42");
+		assertThat(key("users", 42L)).isEqualTo("opt:v3:users:#l42");
 	}
 
 	@Test
