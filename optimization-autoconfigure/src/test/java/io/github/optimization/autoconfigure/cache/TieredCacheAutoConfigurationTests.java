@@ -70,6 +70,15 @@ class TieredCacheAutoConfigurationTests {
 	}
 
 	@Test
+	void backsOffWhenSpringCacheTypeIsSet() {
+		withRedis().withPropertyValues("spring.cache.type=none").run((context) -> {
+			assertThat(context).doesNotHaveBean(TieredCacheManager.class);
+			assertThat(context.getBean(CacheManager.class))
+				.isInstanceOf(org.springframework.cache.support.NoOpCacheManager.class);
+		});
+	}
+
+	@Test
 	void backsOffWhenDisabled() {
 		withRedis().withPropertyValues("optimization.cache.enabled=false").run((context) -> {
 			assertThat(context).doesNotHaveBean(TieredCacheManager.class).doesNotHaveBean(CacheValueCodec.class);

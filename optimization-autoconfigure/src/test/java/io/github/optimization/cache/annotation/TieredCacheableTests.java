@@ -168,6 +168,24 @@ class TieredCacheableTests {
 	}
 
 	@Test
+	void asynchronousResultsAreRefusedAtStartup() {
+		this.runner.withUserConfiguration(AsyncConfiguration.class).run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("asynchronous results");
+		});
+	}
+
+	@Test
+	void nullKeysFailClearly() {
+		this.runner.run((context) -> {
+			UserService service = context.getBean(UserService.class);
+			org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+				.isThrownBy(() -> service.unlessEmpty(null))
+				.withMessageContaining("Null key");
+		});
+	}
+
+	@Test
 	void unknownParameterInKeyFailsAtStartup() {
 		this.runner.withUserConfiguration(BadKeyConfiguration.class).run((context) -> {
 			assertThat(context).hasFailed();
@@ -279,6 +297,25 @@ class TieredCacheableTests {
 		@Bean
 		BadTtlService badTtlService() {
 			return new BadTtlService();
+		}
+
+	}
+
+	public static class AsyncService {
+
+		@TieredCacheable(cache = "x", key = "#id")
+		public java.util.concurrent.CompletableFuture<String> user(long id) {
+			return java.util.concurrent.CompletableFuture.completedFuture("x");
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class AsyncConfiguration {
+
+		@Bean
+		AsyncService asyncService() {
+			return new AsyncService();
 		}
 
 	}
