@@ -46,6 +46,11 @@ class TieredCacheRedisConfiguration {
 	}
 
 	@Bean
+	static SmartInitializingSingleton tieredCacheRedisProbe(ObjectProvider<TieredCacheRedisConnection> connection) {
+		return () -> connection.ifAvailable(TieredCacheRedisConnection::probeInBackground);
+	}
+
+	@Bean
 	@ConditionalOnMissingBean(L2Guard.class)
 	CircuitBreakerL2Guard tieredCacheRedisGuard(TieredCacheProperties properties,
 			ObjectProvider<CircuitBreakerRegistry> registry) {

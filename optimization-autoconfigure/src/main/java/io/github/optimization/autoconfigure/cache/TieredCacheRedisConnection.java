@@ -183,6 +183,40 @@ public class TieredCacheRedisConnection implements DisposableBean {
 		}
 	}
 
+	/** Where the cache's Redis is, for log lines: host and port, never credentials. */
+	public String describe() {
+		if (this.connectionFactory instanceof LettuceConnectionFactory lettuce) {
+			if (lettuce.isClusterAware()) {
+				return "a Redis cluster";
+			}
+			if (lettuce.isRedisSentinelAware()) {
+				return "Redis via sentinel master '" + lettuce.getSentinelConfiguration().getMaster().getName() + "'";
+			}
+			return "Redis at " + lettuce.getStandaloneConfiguration().getHostName() + ":"
+					+ lettuce.getStandaloneConfiguration().getPort();
+		}
+		return "Redis";
+	}
+
+	/**
+	 * Check once, in the background, whether Redis answers, and say in one log line whether
+	 * the caches start two-level or serve from the in-process level until Redis is back.
+	 */
+	void probeInBackground() {
+		Thread probe = new Thread(() -> {
+			if (ping()) {
+				logger.info("Tiered caches use " + describe() + " (command timeout " + this.commandTimeout.toMillis()
+						+ "ms)");
+			}
+			else {
+				logger.warn(describe() + " is not reachable: tiered caches serve from the in-process level and "
+						+ "the loader, and use Redis again as soon as it answers");
+			}
+		}, "optimization-cache-redis-probe");
+		probe.setDaemon(true);
+		probe.start();
+	}
+
 	@Override
 	public void destroy() {
 		if (this.dedicated != null) {
