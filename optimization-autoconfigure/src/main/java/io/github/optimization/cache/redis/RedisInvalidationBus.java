@@ -242,9 +242,15 @@ public final class RedisInvalidationBus implements InvalidationPublisher, Invali
 		fresh.addListener(new Listener());
 		this.connection = fresh;
 		try {
-			fresh.sync().subscribe(this.channel);
+			// Not the data commands' short timeout: subscribing may take a round trip or two.
+			fresh.async().subscribe(this.channel).get(this.settings.pongTimeout().toMillis(), TimeUnit.MILLISECONDS);
 		}
-		catch (RuntimeException ex) {
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			closeQuietly(fresh);
+			this.connection = null;
+		}
+		catch (Exception ex) {
 			this.connectFailedBefore = true;
 			closeQuietly(fresh);
 			this.connection = null;
