@@ -30,4 +30,13 @@ public interface InvalidationHandler {
 	 */
 	void flushAll(FlushReason reason);
 
+	/**
+	 * Redo in Redis the deletions that failed while it was unreachable, before peers are
+	 * asked to flush (they would otherwise read the older values back from Redis).
+	 * @return whether every pending repair was done
+	 */
+	default boolean repairL2() {
+		return true;
+	}
+
 }

@@ -67,6 +67,13 @@ public class TieredCache implements Cache {
 
 	private final Versions versions = new Versions();
 
+	/** Keys whose write or eviction did not reach Redis; deleted there once it is back. */
+	private final java.util.Set<Object> pendingL2Deletes = ConcurrentHashMap.newKeySet();
+
+	private volatile boolean pendingL2Clear;
+
+	static final int MAX_PENDING_L2_DELETES = 10_000;
+
 	private final InvalidationPublisher publisher;
 
 	/**
@@ -342,6 +349,10 @@ public class TieredCache implements Cache {
 				// The key changed while we wrote an older value: do not leave it behind.
 				this.l2.delete(key);
 			}
+			else if (!written && flight == null) {
+				// An explicit put that did not reach Redis: its older value must go there.
+				rememberFailedL2Change(key);
+			}
 		}
 		if (this.l1 != null) {
 			install(key, (value != null) ? value : L1Entry.NULL, l1Life(ttlMillis),
@@ -450,7 +461,11 @@ public class TieredCache implements Cache {
 		keyChanged(key);
 		boolean present = false;
 		if (this.l2 != null) {
-			present = Boolean.TRUE.equals(this.l2.delete(key));
+			Boolean deleted = this.l2.delete(key);
+			if (deleted == null) {
+				rememberFailedL2Change(key);
+			}
+			present = Boolean.TRUE.equals(deleted);
 		}
 		if (this.l1 != null) {
 			present |= removeFromL1(key);
@@ -499,7 +514,11 @@ public class TieredCache implements Cache {
 		this.versions.allChanged();
 		boolean present = false;
 		if (this.l2 != null) {
-			present = this.l2.deleteMatching(this.l2.keys().allKeysPattern()) > 0;
+			long deleted = this.l2.deleteMatching(this.l2.keys().allKeysPattern());
+			if (deleted < 0) {
+				this.pendingL2Clear = true;
+			}
+			present = deleted > 0;
 		}
 		if (this.l1 != null) {
 			present |= this.l1.estimatedSize() > 0;
@@ -549,6 +568,41 @@ public class TieredCache implements Cache {
 		if (key != null) {
 			removeFromL1(key);
 		}
+	}
+
+	private void rememberFailedL2Change(Object key) {
+		if (this.pendingL2Deletes.size() < MAX_PENDING_L2_DELETES) {
+			this.pendingL2Deletes.add(key);
+		}
+		else {
+			this.pendingL2Clear = true;
+		}
+	}
+
+	/**
+	 * Redo in Redis the deletions that failed while it was unreachable (or clear this cache
+	 * there if too many failed to remember them all).
+	 * @return whether nothing is left to repair
+	 */
+	boolean repairL2() {
+		if (this.l2 == null) {
+			return true;
+		}
+		if (this.pendingL2Clear) {
+			if (this.l2.deleteMatching(this.l2.keys().allKeysPattern()) < 0) {
+				return false;
+			}
+			this.pendingL2Clear = false;
+			this.pendingL2Deletes.clear();
+			return true;
+		}
+		for (Object key : this.pendingL2Deletes) {
+			if (this.l2.delete(key) == null) {
+				return false;
+			}
+			this.pendingL2Deletes.remove(key);
+		}
+		return true;
 	}
 
 	/** Marks the key changed: stales tickets and flights, and later callers start afresh. */

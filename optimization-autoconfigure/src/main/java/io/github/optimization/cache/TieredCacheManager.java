@@ -68,6 +68,8 @@ public class TieredCacheManager implements CacheManager, InvalidationHandler, Au
 
 	private final int dynamicLimit;
 
+	private final java.util.concurrent.atomic.AtomicBoolean dynamicLimitWarned = new java.util.concurrent.atomic.AtomicBoolean();
+
 	private final OutageLog outageLog = new OutageLog();
 
 	private final L2Guard guard;
@@ -151,8 +153,14 @@ public class TieredCacheManager implements CacheManager, InvalidationHandler, Au
 		}
 		boolean configured = this.specs.containsKey(name);
 		if (!configured && this.caches.size() - this.specs.size() >= this.dynamicLimit) {
-			logger.warn("Not creating cache '" + name + "': " + this.dynamicLimit + " caches were already created on "
-					+ "first use (optimization.cache.dynamic-limit); configure it under optimization.cache.caches");
+			if (this.dynamicLimitWarned.compareAndSet(false, true)) {
+				logger.warn("Not creating cache '" + name + "': " + this.dynamicLimit + " caches were already created on "
+					+ "first use (optimization.cache.dynamic-limit); configure it under optimization.cache.caches "
+					+ "(further refusals are logged at debug level)");
+			}
+			else if (logger.isDebugEnabled()) {
+				logger.debug("Not creating cache '" + name + "': dynamic limit reached");
+			}
 			return null;
 		}
 		CacheSpec spec = this.specs.getOrDefault(name, this.defaults);
@@ -209,9 +217,23 @@ public class TieredCacheManager implements CacheManager, InvalidationHandler, Au
 	@Override
 	public void flushAll(FlushReason reason) {
 		this.flushes.get(reason).increment();
-		this.caches.values().forEach(TieredCache::clearL1);
+		this.caches.values().stream().filter(TieredCache::isTwoLevel).forEach(TieredCache::clearL1);
 		logger.info("Dropped the in-process entries of all tiered caches (" + reason.tagValue()
 				+ "): invalidations may have been missed");
+	}
+
+	/**
+	 * Redo in Redis what failed while it was unreachable: delete the keys whose write or
+	 * eviction did not reach it (or clear the caches that lost track), so no instance reads
+	 * an older value back once Redis is back. Called when Redis answers again.
+	 * @return whether every pending repair was done
+	 */
+	public boolean repairL2() {
+		boolean done = true;
+		for (TieredCache cache : this.caches.values()) {
+			done &= cache.repairL2();
+		}
+		return done;
 	}
 
 	/**

@@ -31,7 +31,8 @@ public class TieredCacheHealthIndicator extends AbstractHealthIndicator {
 	 * @param manager the cache manager
 	 * @param redisAnswers whether Redis answers a PING now (bounded by the cache's command
 	 * timeout)
-	 * @param subscribed whether the invalidation subscription is established
+	 * @param subscribed whether the invalidation subscription is established, or
+	 * {@code null} when invalidations are disabled
 	 * @param failWhenDegraded whether to report OUT_OF_SERVICE while degraded
 	 */
 	public TieredCacheHealthIndicator(TieredCacheManager manager, BooleanSupplier redisAnswers,
@@ -56,7 +57,8 @@ public class TieredCacheHealthIndicator extends AbstractHealthIndicator {
 		builder.withDetail("mode", "two-level")
 			.withDetail("breaker", breaker)
 			.withDetail("redis", reachable ? "reachable" : "unreachable")
-			.withDetail("invalidations", this.subscribed.getAsBoolean() ? "subscribed" : "not subscribed");
+			.withDetail("invalidations", (this.subscribed == null) ? "disabled"
+					: this.subscribed.getAsBoolean() ? "subscribed" : "not subscribed");
 		if (reachable) {
 			builder.up();
 		}

@@ -41,7 +41,7 @@ import org.springframework.util.unit.DataSize;
 @ConditionalOnProperty(prefix = "optimization.cache", name = "enabled", matchIfMissing = true)
 @Conditional(NoExplicitCacheTypeCondition.class)
 @EnableConfigurationProperties(TieredCacheProperties.class)
-@Import({ TieredCacheRedisConfiguration.class, TieredCacheAdvisorConfiguration.class })
+@Import(TieredCacheRedisConfiguration.class)
 public class TieredCacheAutoConfiguration {
 
 	private static final String CODEC = "optimization.cache.codec.";

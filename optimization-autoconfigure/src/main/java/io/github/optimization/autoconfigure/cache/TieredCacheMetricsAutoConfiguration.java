@@ -6,7 +6,6 @@ import io.github.optimization.cache.TieredCacheManager;
 import io.github.optimization.cache.redis.InvalidationBusState;
 import io.github.optimization.metrics.TieredCacheManagerMeterBinder;
 import io.github.optimization.metrics.TieredCacheMeterBinder;
-import io.github.optimization.metrics.TieredCacheMeterBinderProvider;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
@@ -25,7 +24,9 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 
 /**
- * Meters for every tiered cache, including caches created after startup: binds each cache
+ * Meters for every tiered cache, including caches created after startup. Spring Boot's own
+ * registrar is not given a binder for tiered caches (it would bind them a second time); this
+ * binds each cache
  * of each {@link TieredCacheManager} when it appears, with the same tags Spring Boot's cache
  * metrics use ({@code cache}, {@code cache.manager}, {@code name}) so the standard {@code cache.*} series
  * line up with those of other cache managers in one Prometheus scrape.
@@ -36,12 +37,6 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnClass({ MeterRegistry.class, CacheMeterBinderProvider.class })
 @ConditionalOnBean(MeterRegistry.class)
 public class TieredCacheMetricsAutoConfiguration {
-
-	@Bean
-	@ConditionalOnMissingBean
-	TieredCacheMeterBinderProvider tieredCacheMeterBinderProvider() {
-		return new TieredCacheMeterBinderProvider();
-	}
 
 	@Bean
 	SmartInitializingSingleton tieredCacheMetricsBinder(ObjectProvider<MeterRegistry> registry,

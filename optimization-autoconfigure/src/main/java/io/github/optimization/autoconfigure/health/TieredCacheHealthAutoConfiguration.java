@@ -24,7 +24,7 @@ import org.springframework.context.annotation.Bean;
 @AutoConfiguration(after = TieredCacheAutoConfiguration.class)
 @ConditionalOnClass(HealthIndicator.class)
 @ConditionalOnBean(TieredCacheManager.class)
-@ConditionalOnEnabledHealthIndicator("tieredCache")
+@ConditionalOnEnabledHealthIndicator("tieredcache")
 public class TieredCacheHealthAutoConfiguration {
 
 	@Bean
@@ -34,7 +34,7 @@ public class TieredCacheHealthAutoConfiguration {
 		TieredCacheRedisConnection redis = connection.getIfAvailable();
 		InvalidationBusState invalidations = bus.getIfAvailable();
 		return new TieredCacheHealthIndicator(manager, () -> redis != null && redis.ping(),
-				() -> invalidations != null && invalidations.isSubscribed(), properties.getHealth().isFailWhenDegraded());
+				(invalidations != null) ? invalidations::isSubscribed : null, properties.getHealth().isFailWhenDegraded());
 	}
 
 }

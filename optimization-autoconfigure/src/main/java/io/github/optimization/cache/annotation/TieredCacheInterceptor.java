@@ -59,6 +59,9 @@ public final class TieredCacheInterceptor implements MethodInterceptor {
 			return invocation.proceed();
 		}
 		Cache cache = cache(operation);
+		if (cache == null) {
+			return invocation.proceed();
+		}
 		Object key = operation.keyStrategy.key(operation, target, args);
 		if (key == null) {
 			throw new IllegalArgumentException("Null key for @TieredCacheable on " + operation.methodIdentity
@@ -115,8 +118,12 @@ public final class TieredCacheInterceptor implements MethodInterceptor {
 		if (cache == null) {
 			CacheManager manager = this.cacheManager.get();
 			if (manager == null) {
-				throw new IllegalStateException("@TieredCacheable(cache = \"" + operation.cacheName
-						+ "\") needs a CacheManager bean, and there is none (or several without a @Primary one)");
+				if (!operation.warnedNoCacheManager) {
+					operation.warnedNoCacheManager = true;
+					logger.warn("@TieredCacheable on " + operation.methodIdentity + " runs uncached: there is no "
+							+ "CacheManager bean (or several without a @Primary one)");
+				}
+				return null;
 			}
 			cache = manager.getCache(operation.cacheName);
 			if (cache == null) {

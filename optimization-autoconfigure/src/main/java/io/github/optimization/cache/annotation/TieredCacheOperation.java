@@ -44,6 +44,8 @@ final class TieredCacheOperation {
 
 	volatile Cache cache;
 
+	volatile boolean warnedNoCacheManager;
+
 	TieredCacheOperation(Method method, Class<?> targetClass, String cacheName, String methodIdentity,
 			KeyStrategy keyStrategy, Expression condition, Expression unless, Duration ttl, JavaType valueType,
 			String[] parameterNames) {

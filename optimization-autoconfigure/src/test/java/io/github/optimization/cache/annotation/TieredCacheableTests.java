@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.github.optimization.autoconfigure.cache.TieredCacheAnnotationAutoConfiguration;
 import io.github.optimization.autoconfigure.cache.TieredCacheAutoConfiguration;
 import io.github.optimization.cache.MethodKey;
 import io.github.optimization.cache.TieredCache;
@@ -36,7 +37,7 @@ class TieredCacheableTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(RedisAutoConfiguration.class, AopAutoConfiguration.class,
-				TieredCacheAutoConfiguration.class))
+				TieredCacheAutoConfiguration.class, TieredCacheAnnotationAutoConfiguration.class))
 		.withPropertyValues("spring.data.redis.host=" + redis.host(), "spring.data.redis.port=" + redis.port())
 		.withUserConfiguration(ServiceConfiguration.class);
 
@@ -164,6 +165,36 @@ class TieredCacheableTests {
 			assertThat(context.getStartupFailure()).rootCause()
 				.hasMessageContaining("BadTtlService.slow")
 				.hasMessageContaining("ttl 'ten minutes'");
+		});
+	}
+
+	@Test
+	void worksOverSpringBootsCacheWhenACacheTypeIsChosen() {
+		this.runner.withConfiguration(AutoConfigurations.of(
+				org.springframework.boot.autoconfigure.cache.CacheAutoConfiguration.class))
+			.withPropertyValues("spring.cache.type=simple")
+			.run((context) -> {
+				assertThat(context).doesNotHaveBean(TieredCacheManager.class);
+				UserService service = context.getBean(UserService.class);
+				service.user(1);
+				service.user(1);
+				assertThat(service.calls()).isEqualTo(1);
+			});
+	}
+
+	@Test
+	void runsUncachedWithoutAnyCacheManager() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class, TieredCacheAutoConfiguration.class,
+					TieredCacheAnnotationAutoConfiguration.class))
+			.withPropertyValues("optimization.cache.enabled=false")
+			.withBean(UserService.class)
+			.run((context) -> {
+			assertThat(context).doesNotHaveBean(org.springframework.cache.CacheManager.class);
+			UserService service = context.getBean(UserService.class);
+			service.user(1);
+			service.user(1);
+			assertThat(service.calls()).isEqualTo(2);
 		});
 	}
 

@@ -8,10 +8,12 @@ import org.springframework.aop.config.AopConfigUtils;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.cache.CacheAutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.cache.CacheManager;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
 import org.springframework.context.annotation.Role;
@@ -21,12 +23,15 @@ import org.springframework.core.type.AnnotationMetadata;
 /**
  * {@code @TieredCacheable} support: the operation source, the interceptor and the advisor,
  * plus an auto-proxy creator if the application has none (as {@code @EnableCaching} does).
- * Works over whichever {@link CacheManager} the application has.
+ * Works over whichever {@link CacheManager} the application has (the tiered one, its own, or
+ * Spring Boot's when {@code spring.cache.type} is set); without any, annotated methods simply
+ * run.
  */
-@Configuration(proxyBeanMethods = false)
+@AutoConfiguration(after = { TieredCacheAutoConfiguration.class, CacheAutoConfiguration.class })
+@ConditionalOnClass(CacheManager.class)
 @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-@Import(TieredCacheAdvisorConfiguration.AutoProxyRegistrar.class)
-class TieredCacheAdvisorConfiguration {
+@Import(TieredCacheAnnotationAutoConfiguration.AutoProxyRegistrar.class)
+public class TieredCacheAnnotationAutoConfiguration {
 
 	@Bean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
