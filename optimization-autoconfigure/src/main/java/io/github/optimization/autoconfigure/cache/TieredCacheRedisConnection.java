@@ -1,10 +1,13 @@
 package io.github.optimization.autoconfigure.cache;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Collection;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisException;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.cluster.ClusterClientOptions;
@@ -15,6 +18,11 @@ import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.EpollProvider;
+import io.lettuce.core.resource.NettyCustomizer;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -57,6 +65,12 @@ public class TieredCacheRedisConnection implements DisposableBean {
 				.computationThreadPoolSize(2)
 				.reconnectDelay(Delay.exponential(Duration.ofMillis(50), settings.getReconnectDelayMax(), 2,
 						TimeUnit.MILLISECONDS))
+				.nettyCustomizer(new NettyCustomizer() {
+					@Override
+					public void afterChannelInitialized(Channel channel) {
+						channel.pipeline().addLast(new UnansweredWrites());
+					}
+				})
 				.build();
 			this.dedicated = dedicatedFactory(lettuce, settings, this.resources);
 			this.connectionFactory = this.dedicated;
@@ -136,11 +150,75 @@ public class TieredCacheRedisConnection implements DisposableBean {
 			.build();
 	}
 
-	/** Writes in flight when a connection dropped are not replayed: they may be stale by then. */
+	/**
+	 * Writes in flight when a connection dropped are not replayed: they may be stale by then.
+	 * Lettuce applies this filter only to commands it could not write; commands that were
+	 * written and still wait for a reply when the connection drops are failed by
+	 * {@link UnansweredWrites} instead.
+	 */
 	static boolean isWrite(RedisCommand<?, ?, ?> command) {
 		ProtocolKeyword type = command.getType();
 		return type == CommandType.SET || type == CommandType.DEL || type == CommandType.UNLINK
 				|| type == CommandType.PUBLISH || type == CommandType.SETEX || type == CommandType.PSETEX;
+	}
+
+	/**
+	 * Fails the writes still waiting for a reply when the channel goes inactive. Lettuce (6.6)
+	 * moves such commands to its disconnected buffer and sends them again once it has
+	 * reconnected, without consulting the replay filter; a write that is done by then is
+	 * skipped. Without this, a SET sent just before Redis restarted (or a proxy reset the
+	 * connection) would be executed after the reconnect, possibly over a newer value another
+	 * instance wrote meanwhile. One instance per channel; runs on the channel's event loop.
+	 */
+	static final class UnansweredWrites extends ChannelDuplexHandler {
+
+		private final ArrayDeque<RedisCommand<?, ?, ?>> pending = new ArrayDeque<>();
+
+		@Override
+		public void write(ChannelHandlerContext context, Object message, ChannelPromise promise) throws Exception {
+			if (message instanceof RedisCommand<?, ?, ?> command) {
+				track(command);
+			}
+			else if (message instanceof Collection<?> commands) {
+				for (Object each : commands) {
+					if (each instanceof RedisCommand<?, ?, ?> command) {
+						track(command);
+					}
+				}
+			}
+			super.write(context, message, promise);
+		}
+
+		private void track(RedisCommand<?, ?, ?> command) {
+			// Replies come in order, so answered writes collect at the head.
+			while (!this.pending.isEmpty() && this.pending.peekFirst().isDone()) {
+				this.pending.pollFirst();
+			}
+			if (isWrite(command)) {
+				this.pending.addLast(command);
+			}
+		}
+
+		@Override
+		public void channelInactive(ChannelHandlerContext context) throws Exception {
+			RedisException notReplayed = null;
+			for (RedisCommand<?, ?, ?> command : this.pending) {
+				if (!command.isDone()) {
+					if (notReplayed == null) {
+						notReplayed = new RedisException(
+								"Connection closed before Redis answered; the write is not sent again");
+					}
+					command.completeExceptionally(notReplayed);
+				}
+			}
+			this.pending.clear();
+			super.channelInactive(context);
+		}
+
+		int pendingWrites() {
+			return this.pending.size();
+		}
+
 	}
 
 	/** The factory the cache's Redis level uses. */
