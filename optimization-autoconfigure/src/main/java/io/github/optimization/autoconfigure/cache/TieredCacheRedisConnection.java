@@ -4,7 +4,13 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisException;
@@ -27,8 +33,15 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.dao.DataAccessException;
+import org.springframework.data.redis.RedisConnectionFailureException;
+import org.springframework.data.redis.connection.ReactiveRedisClusterConnection;
+import org.springframework.data.redis.connection.ReactiveRedisConnection;
+import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
+import org.springframework.data.redis.connection.RedisClusterConnection;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.RedisSentinelConnection;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration.LettuceClientConfigurationBuilder;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -39,8 +52,9 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * TLS and client name plus a suffix), configured for outages: the cache's own short command
  * timeout, commands rejected at once while disconnected instead of queued, a bounded request
  * queue, TCP keepalive (and TCP_USER_TIMEOUT where a native transport is present), a capped
- * reconnect delay, writes never replayed after a reconnect, and a short shutdown. The
- * application's own factory, and everything else that uses it, keeps its settings.
+ * reconnect delay, writes never replayed after a reconnect, a first connection that callers
+ * never queue for, and a short shutdown. The application's own factory, and everything else
+ * that uses it, keeps its settings.
  *
  * <p>Deliberately not a {@link RedisConnectionFactory} bean, so it never competes with the
  * application's factory for injection.
@@ -54,6 +68,8 @@ public class TieredCacheRedisConnection implements DisposableBean {
 	private final LettuceConnectionFactory dedicated;
 
 	private final ClientResources resources;
+
+	private final ExecutorService connector;
 
 	private final Duration commandTimeout;
 
@@ -73,7 +89,14 @@ public class TieredCacheRedisConnection implements DisposableBean {
 				})
 				.build();
 			this.dedicated = dedicatedFactory(lettuce, settings, this.resources);
-			this.connectionFactory = this.dedicated;
+			this.connector = Executors.newCachedThreadPool((task) -> {
+				Thread thread = new Thread(task, "optimization-cache-connect");
+				thread.setDaemon(true);
+				return thread;
+			});
+			ConnectingFactory connecting = new ConnectingFactory(this.dedicated, this.commandTimeout, this.connector);
+			connecting.connectInBackground();
+			this.connectionFactory = connecting;
 		}
 		else {
 			if (settings.isDedicatedConnection()) {
@@ -83,6 +106,7 @@ public class TieredCacheRedisConnection implements DisposableBean {
 			}
 			this.resources = null;
 			this.dedicated = null;
+			this.connector = null;
 			this.connectionFactory = applicationFactory;
 		}
 	}
@@ -269,6 +293,145 @@ public class TieredCacheRedisConnection implements DisposableBean {
 		if (this.resources != null) {
 			this.resources.shutdown(0, 100, TimeUnit.MILLISECONDS);
 		}
+		if (this.connector != null) {
+			this.connector.shutdownNow();
+		}
+	}
+
+	/**
+	 * The dedicated factory as the cache's calls see it. Spring Data Redis opens the shared
+	 * connection on first use, synchronously and under a lock: with Redis hung (TCP accepted,
+	 * no answer) each caller would pay a whole handshake (about twice the command timeout)
+	 * and, worse, wait for every caller ahead of it in the lock, for seconds. Here, until a
+	 * connection has been established, one attempt runs in the background (the first one
+	 * starts with the application) and callers wait for it at most the command timeout, then
+	 * fail like a timed-out command (which counts against the breaker). Once established,
+	 * Lettuce keeps the connection and reconnects it itself (rejecting commands while
+	 * disconnected), so calls go straight to the factory.
+	 */
+	static final class ConnectingFactory implements RedisConnectionFactory, ReactiveRedisConnectionFactory {
+
+		private final LettuceConnectionFactory delegate;
+
+		private final Gate connection;
+
+		private final Gate reactiveConnection;
+
+		ConnectingFactory(LettuceConnectionFactory delegate, Duration wait, Executor executor) {
+			this.delegate = delegate;
+			this.connection = new Gate(() -> delegate.getConnection().close(), wait, executor);
+			this.reactiveConnection = new Gate(() -> {
+				ReactiveRedisConnection reactive = delegate.getReactiveConnection();
+				reactive.close();
+			}, wait, executor);
+		}
+
+		/** Connect in the background now, so the first calls find the connection ready. */
+		void connectInBackground() {
+			this.connection.start();
+		}
+
+		@Override
+		public RedisConnection getConnection() {
+			this.connection.await();
+			return this.delegate.getConnection();
+		}
+
+		@Override
+		public RedisClusterConnection getClusterConnection() {
+			this.connection.await();
+			return this.delegate.getClusterConnection();
+		}
+
+		@Override
+		public ReactiveRedisConnection getReactiveConnection() {
+			this.reactiveConnection.await();
+			return this.delegate.getReactiveConnection();
+		}
+
+		@Override
+		public ReactiveRedisClusterConnection getReactiveClusterConnection() {
+			this.reactiveConnection.await();
+			return this.delegate.getReactiveClusterConnection();
+		}
+
+		@Override
+		public boolean getConvertPipelineAndTxResults() {
+			return this.delegate.getConvertPipelineAndTxResults();
+		}
+
+		@Override
+		public RedisSentinelConnection getSentinelConnection() {
+			return this.delegate.getSentinelConnection();
+		}
+
+		@Override
+		public DataAccessException translateExceptionIfPossible(RuntimeException ex) {
+			return this.delegate.translateExceptionIfPossible(ex);
+		}
+
+	}
+
+	/** One connection attempt at a time, in the background; callers wait for it, boundedly. */
+	static final class Gate {
+
+		private final Runnable connect;
+
+		private final Duration wait;
+
+		private final Executor executor;
+
+		private volatile boolean established;
+
+		private CompletableFuture<Void> attempt;
+
+		Gate(Runnable connect, Duration wait, Executor executor) {
+			this.connect = connect;
+			this.wait = wait;
+			this.executor = executor;
+		}
+
+		/** Start an attempt unless one is running or a connection is established. */
+		synchronized CompletableFuture<Void> start() {
+			if (this.established) {
+				return CompletableFuture.completedFuture(null);
+			}
+			if (this.attempt == null || this.attempt.isDone()) {
+				this.attempt = CompletableFuture.runAsync(() -> {
+					this.connect.run();
+					this.established = true;
+				}, this.executor);
+			}
+			return this.attempt;
+		}
+
+		/** Return once connected; wait for the attempt in progress at most the configured time. */
+		void await() {
+			if (this.established) {
+				return;
+			}
+			CompletableFuture<Void> current = start();
+			try {
+				current.get(this.wait.toNanos(), TimeUnit.NANOSECONDS);
+			}
+			catch (TimeoutException ex) {
+				throw new RedisConnectionFailureException("Not connected to Redis yet: the connection attempt in "
+						+ "progress did not complete within " + this.wait.toMillis() + "ms", ex);
+			}
+			catch (ExecutionException ex) {
+				Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
+				throw new RedisConnectionFailureException("Unable to connect to Redis: " + cause.getMessage(), cause);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new RedisConnectionFailureException("Interrupted while waiting for a connection to Redis", ex);
+			}
+		}
+
+		boolean isEstablished() {
+			return this.established;
+		}
+
 	}
 
 }

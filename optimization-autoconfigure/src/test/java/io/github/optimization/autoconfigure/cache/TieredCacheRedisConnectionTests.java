@@ -1,5 +1,11 @@
 package io.github.optimization.autoconfigure.cache;
 
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
 import io.github.optimization.resilience.RedisFailures;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.output.StatusOutput;
@@ -9,12 +15,17 @@ import io.lettuce.core.protocol.CommandType;
 import io.netty.channel.embedded.EmbeddedChannel;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.data.redis.RedisConnectionFailureException;
+
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
 
 /**
- * The dedicated connection's guard against replayed writes, without a server: the replay
- * filter's classification, and the channel handler that fails writes still unanswered when
- * the channel goes inactive (Lettuce would otherwise send them again after reconnecting).
+ * The dedicated connection's outage behaviour, without a server: the replay filter's
+ * classification, the channel handler that fails writes still unanswered when the channel
+ * goes inactive (Lettuce would otherwise send them again after reconnecting), and the gate
+ * that keeps callers from queueing for the first connection.
  */
 class TieredCacheRedisConnectionTests {
 
@@ -57,6 +68,62 @@ class TieredCacheRedisConnectionTests {
 
 		assertThat(first.isCompletedExceptionally()).isFalse();
 		assertThat(second.isCompletedExceptionally()).isTrue();
+	}
+
+	@Test
+	void callersShareOneBackgroundConnectionAttemptAndWaitForItAtMostTheCommandTimeout() throws Exception {
+		ExecutorService executor = Executors.newCachedThreadPool();
+		try {
+			CountDownLatch handshake = new CountDownLatch(1);
+			AtomicInteger attempts = new AtomicInteger();
+			TieredCacheRedisConnection.Gate gate = new TieredCacheRedisConnection.Gate(() -> {
+				attempts.incrementAndGet();
+				try {
+					handshake.await();
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			}, Duration.ofMillis(50), executor);
+			for (int i = 0; i < 3; i++) {
+				long start = System.nanoTime();
+				assertThatExceptionOfType(RedisConnectionFailureException.class).isThrownBy(gate::await)
+					.withMessageContaining("did not complete within 50ms");
+				assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+			}
+			assertThat(attempts).as("one attempt, however many callers").hasValue(1);
+
+			handshake.countDown();
+			await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+				gate.await();
+				assertThat(gate.isEstablished()).isTrue();
+			});
+			assertThat(attempts).hasValue(1);
+		}
+		finally {
+			executor.shutdownNow();
+		}
+	}
+
+	@Test
+	void aFailedAttemptFailsItsCallersAndTheNextCallTriesAgain() {
+		ExecutorService executor = Executors.newCachedThreadPool();
+		try {
+			AtomicInteger attempts = new AtomicInteger();
+			TieredCacheRedisConnection.Gate gate = new TieredCacheRedisConnection.Gate(() -> {
+				if (attempts.incrementAndGet() == 1) {
+					throw new RedisConnectionFailureException("Connection refused");
+				}
+			}, Duration.ofSeconds(1), executor);
+			assertThatExceptionOfType(RedisConnectionFailureException.class).isThrownBy(gate::await)
+				.withMessageContaining("Connection refused");
+			gate.await();
+			assertThat(gate.isEstablished()).isTrue();
+			assertThat(attempts).hasValue(2);
+		}
+		finally {
+			executor.shutdownNow();
+		}
 	}
 
 	private static Throwable failure(AsyncCommand<byte[], byte[], String> command) {
