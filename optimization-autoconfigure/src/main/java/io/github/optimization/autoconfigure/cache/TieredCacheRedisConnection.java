@@ -94,7 +94,8 @@ public class TieredCacheRedisConnection implements DisposableBean {
 				thread.setDaemon(true);
 				return thread;
 			});
-			ConnectingFactory connecting = new ConnectingFactory(this.dedicated, this.commandTimeout, this.connector);
+			ConnectingFactory connecting = new ConnectingFactory(this.dedicated, settings.getConnectTimeout(),
+					this.commandTimeout, this.connector);
 			connecting.connectInBackground();
 			this.connectionFactory = connecting;
 		}
@@ -303,9 +304,11 @@ public class TieredCacheRedisConnection implements DisposableBean {
 	 * connection on first use, synchronously and under a lock: with Redis hung (TCP accepted,
 	 * no answer) each caller would pay a whole handshake (about twice the command timeout)
 	 * and, worse, wait for every caller ahead of it in the lock, for seconds. Here, until a
-	 * connection has been established, one attempt runs in the background (the first one
-	 * starts with the application) and callers wait for it at most the command timeout, then
-	 * fail like a timed-out command (which counts against the breaker). Once established,
+	 * connection has been established, one attempt runs in the background and callers wait
+	 * for it, then fail like a timed-out command (which counts against the breaker): for the
+	 * first attempt, which starts with the application, at most the connect timeout (a cold
+	 * JVM needs a few hundred milliseconds for its first connection), for later ones at most
+	 * the command timeout. Once established,
 	 * Lettuce keeps the connection and reconnects it itself (rejecting commands while
 	 * disconnected), so calls go straight to the factory.
 	 */
@@ -317,13 +320,13 @@ public class TieredCacheRedisConnection implements DisposableBean {
 
 		private final Gate reactiveConnection;
 
-		ConnectingFactory(LettuceConnectionFactory delegate, Duration wait, Executor executor) {
+		ConnectingFactory(LettuceConnectionFactory delegate, Duration firstWait, Duration wait, Executor executor) {
 			this.delegate = delegate;
-			this.connection = new Gate(() -> delegate.getConnection().close(), wait, executor);
+			this.connection = new Gate(() -> delegate.getConnection().close(), firstWait, wait, executor);
 			this.reactiveConnection = new Gate(() -> {
 				ReactiveRedisConnection reactive = delegate.getReactiveConnection();
 				reactive.close();
-			}, wait, executor);
+			}, firstWait, wait, executor);
 		}
 
 		/** Connect in the background now, so the first calls find the connection ready. */
@@ -377,6 +380,8 @@ public class TieredCacheRedisConnection implements DisposableBean {
 
 		private final Runnable connect;
 
+		private final Duration firstWait;
+
 		private final Duration wait;
 
 		private final Executor executor;
@@ -385,8 +390,18 @@ public class TieredCacheRedisConnection implements DisposableBean {
 
 		private CompletableFuture<Void> attempt;
 
-		Gate(Runnable connect, Duration wait, Executor executor) {
+		private CompletableFuture<Void> first;
+
+		/**
+		 * Create a gate.
+		 * @param connect opens the connection, or throws
+		 * @param firstWait how long callers wait for the first attempt
+		 * @param wait how long callers wait for a later attempt
+		 * @param executor runs the attempts
+		 */
+		Gate(Runnable connect, Duration firstWait, Duration wait, Executor executor) {
 			this.connect = connect;
+			this.firstWait = firstWait;
 			this.wait = wait;
 			this.executor = executor;
 		}
@@ -401,6 +416,9 @@ public class TieredCacheRedisConnection implements DisposableBean {
 					this.connect.run();
 					this.established = true;
 				}, this.executor);
+				if (this.first == null) {
+					this.first = this.attempt;
+				}
 			}
 			return this.attempt;
 		}
@@ -411,12 +429,16 @@ public class TieredCacheRedisConnection implements DisposableBean {
 				return;
 			}
 			CompletableFuture<Void> current = start();
+			Duration bound;
+			synchronized (this) {
+				bound = (current == this.first) ? this.firstWait : this.wait;
+			}
 			try {
-				current.get(this.wait.toNanos(), TimeUnit.NANOSECONDS);
+				current.get(bound.toNanos(), TimeUnit.NANOSECONDS);
 			}
 			catch (TimeoutException ex) {
 				throw new RedisConnectionFailureException("Not connected to Redis yet: the connection attempt in "
-						+ "progress did not complete within " + this.wait.toMillis() + "ms", ex);
+						+ "progress did not complete within " + bound.toMillis() + "ms", ex);
 			}
 			catch (ExecutionException ex) {
 				Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;

@@ -84,7 +84,7 @@ class TieredCacheRedisConnectionTests {
 				catch (InterruptedException ex) {
 					Thread.currentThread().interrupt();
 				}
-			}, Duration.ofMillis(50), executor);
+			}, Duration.ofMillis(50), Duration.ofMillis(50), executor);
 			for (int i = 0; i < 3; i++) {
 				long start = System.nanoTime();
 				assertThatExceptionOfType(RedisConnectionFailureException.class).isThrownBy(gate::await)
@@ -106,6 +106,60 @@ class TieredCacheRedisConnectionTests {
 	}
 
 	@Test
+	void callersWaitForTheFirstAttemptUpToTheConnectTimeoutAndForLaterOnesUpToTheCommandTimeout() {
+		ExecutorService executor = Executors.newCachedThreadPool();
+		try {
+			CountDownLatch handshake = new CountDownLatch(1);
+			AtomicInteger attempts = new AtomicInteger();
+			TieredCacheRedisConnection.Gate gate = new TieredCacheRedisConnection.Gate(() -> {
+				if (attempts.incrementAndGet() == 1) {
+					throw new RedisConnectionFailureException("Connection refused");
+				}
+				try {
+					handshake.await();
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			}, Duration.ofSeconds(5), Duration.ofMillis(50), executor);
+			assertThatExceptionOfType(RedisConnectionFailureException.class).isThrownBy(gate::await)
+				.withMessageContaining("Connection refused");
+			assertThatExceptionOfType(RedisConnectionFailureException.class).as("a later attempt")
+				.isThrownBy(gate::await)
+				.withMessageContaining("did not complete within 50ms");
+			handshake.countDown();
+		}
+		finally {
+			executor.shutdownNow();
+		}
+	}
+
+	@Test
+	void theFirstAttemptMayTakeLongerThanTheCommandTimeout() {
+		ExecutorService executor = Executors.newCachedThreadPool();
+		try {
+			CountDownLatch handshake = new CountDownLatch(1);
+			TieredCacheRedisConnection.Gate gate = new TieredCacheRedisConnection.Gate(() -> {
+				try {
+					handshake.await();
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			}, Duration.ofSeconds(5), Duration.ofMillis(50), executor);
+			java.util.concurrent.CompletableFuture<Void> caller = java.util.concurrent.CompletableFuture
+				.runAsync(gate::await, executor);
+			await().pollDelay(Duration.ofMillis(200)).atMost(Duration.ofSeconds(2)).until(() -> !caller.isDone());
+			handshake.countDown();
+			assertThat(caller).succeedsWithin(Duration.ofSeconds(5));
+			assertThat(gate.isEstablished()).isTrue();
+		}
+		finally {
+			executor.shutdownNow();
+		}
+	}
+
+	@Test
 	void aFailedAttemptFailsItsCallersAndTheNextCallTriesAgain() {
 		ExecutorService executor = Executors.newCachedThreadPool();
 		try {
@@ -114,7 +168,7 @@ class TieredCacheRedisConnectionTests {
 				if (attempts.incrementAndGet() == 1) {
 					throw new RedisConnectionFailureException("Connection refused");
 				}
-			}, Duration.ofSeconds(1), executor);
+			}, Duration.ofSeconds(1), Duration.ofSeconds(1), executor);
 			assertThatExceptionOfType(RedisConnectionFailureException.class).isThrownBy(gate::await)
 				.withMessageContaining("Connection refused");
 			gate.await();
