@@ -57,6 +57,7 @@ class RedisKilledFaultTests {
 	@Test
 	void killIsHiddenFromCallersOpensTheBreakerAndL2IsUsedAgainAfterRestart() {
 		FaultFixture.runner(this.redis.port()).withUserConfiguration(ItemService.Config.class).run((context) -> {
+			long started = System.nanoTime();
 			TieredCacheManager manager = manager(context);
 			TieredCache cache = cache(context, CACHE);
 			TieredCacheStatistics stats = cache.getStatistics();
@@ -80,6 +81,8 @@ class RedisKilledFaultTests {
 			hits(cache, db, "warm-up");
 			InvalidationBusState bus = context.getBean(InvalidationBusState.class);
 			await().atMost(Duration.ofSeconds(10)).until(bus::isSubscribed);
+			report("invalidations subscribed " + Latencies.format(System.nanoTime() - started)
+					+ " after the context started");
 			Latencies healthy = hits(cache, db, "B: L1 hits, Redis healthy");
 			long b = healthy.p99();
 
