@@ -73,7 +73,16 @@ public class TieredCacheRedisConnection implements DisposableBean {
 
 	private final Duration commandTimeout;
 
-	TieredCacheRedisConnection(RedisConnectionFactory applicationFactory, TieredCacheProperties.Redis settings) {
+	/**
+	 * Create the connection.
+	 * @param applicationFactory the application's factory
+	 * @param settings the cache's Redis settings
+	 * @param controlTimeout the timeout of the invalidation subscription's commands
+	 * (SUBSCRIBE, PING), which run in the background and may wait longer than the cache's
+	 * command timeout
+	 */
+	TieredCacheRedisConnection(RedisConnectionFactory applicationFactory, TieredCacheProperties.Redis settings,
+			Duration controlTimeout) {
 		this.commandTimeout = settings.getCommandTimeout();
 		if (settings.isDedicatedConnection() && applicationFactory instanceof LettuceConnectionFactory lettuce) {
 			this.resources = DefaultClientResources.builder()
@@ -88,7 +97,7 @@ public class TieredCacheRedisConnection implements DisposableBean {
 					}
 				})
 				.build();
-			this.dedicated = dedicatedFactory(lettuce, settings, this.resources);
+			this.dedicated = dedicatedFactory(lettuce, settings, controlTimeout, this.resources);
 			this.connector = Executors.newCachedThreadPool((task) -> {
 				Thread thread = new Thread(task, "optimization-cache-connect");
 				thread.setDaemon(true);
@@ -113,7 +122,7 @@ public class TieredCacheRedisConnection implements DisposableBean {
 	}
 
 	private static LettuceConnectionFactory dedicatedFactory(LettuceConnectionFactory application,
-			TieredCacheProperties.Redis settings, ClientResources resources) {
+			TieredCacheProperties.Redis settings, Duration controlTimeout, ClientResources resources) {
 		LettuceClientConfiguration base = application.getClientConfiguration();
 		LettuceClientConfigurationBuilder client = LettuceClientConfiguration.builder();
 		if (base.isUseSsl()) {
@@ -128,7 +137,7 @@ public class TieredCacheRedisConnection implements DisposableBean {
 		base.getRedisCredentialsProviderFactory().ifPresent(client::redisCredentialsProviderFactory);
 		client.clientName(base.getClientName().map((name) -> name + "-cache").orElse("optimization-cache"));
 		client.clientResources(resources);
-		client.clientOptions(clientOptions(base.getClientOptions().orElse(null), settings));
+		client.clientOptions(clientOptions(base.getClientOptions().orElse(null), settings, controlTimeout));
 		client.commandTimeout(settings.getCommandTimeout());
 		client.shutdownTimeout(Duration.ofMillis(100));
 		client.shutdownQuietPeriod(Duration.ZERO);
@@ -148,7 +157,8 @@ public class TieredCacheRedisConnection implements DisposableBean {
 		return factory;
 	}
 
-	static ClientOptions clientOptions(ClientOptions base, TieredCacheProperties.Redis settings) {
+	static ClientOptions clientOptions(ClientOptions base, TieredCacheProperties.Redis settings,
+			Duration controlTimeout) {
 		SocketOptions.Builder socket = SocketOptions.builder()
 			.connectTimeout(settings.getConnectTimeout())
 			.keepAlive(SocketOptions.KeepAliveOptions.builder()
@@ -170,9 +180,45 @@ public class TieredCacheRedisConnection implements DisposableBean {
 			.cancelCommandsOnReconnectFailure(true)
 			.requestQueueSize(settings.getRequestQueueSize())
 			.socketOptions(socket.build())
-			.timeoutOptions(TimeoutOptions.enabled(settings.getCommandTimeout()))
+			.timeoutOptions(TimeoutOptions.builder()
+				.timeoutSource(new CommandTimeouts(settings.getCommandTimeout(), controlTimeout))
+				.build())
 			.replayFilter(TieredCacheRedisConnection::isWrite)
 			.build();
+	}
+
+	/**
+	 * Per-command timeouts: the cache's short command timeout for everything the cache's calls
+	 * send, a longer one for the commands of the invalidation subscription (SUBSCRIBE and its
+	 * kin, and PING, which its watchdog sends to detect a dead subscription; Spring Data Redis
+	 * still waits at most the command timeout for the PING of the health check). With the
+	 * command timeout there, a stall of Redis a little longer
+	 * than 50 ms made the watchdog's PING fail, and the watchdog then dropped every L1 entry
+	 * of the instance; and a slow first SUBSCRIBE left the instance unsubscribed until the
+	 * next watchdog tick.
+	 */
+	static final class CommandTimeouts extends TimeoutOptions.TimeoutSource {
+
+		private final long commandMillis;
+
+		private final long controlMillis;
+
+		CommandTimeouts(Duration commandTimeout, Duration controlTimeout) {
+			this.commandMillis = commandTimeout.toMillis();
+			this.controlMillis = Math.max(this.commandMillis, controlTimeout.toMillis());
+		}
+
+		@Override
+		public long getTimeout(RedisCommand<?, ?, ?> command) {
+			return isControl(command.getType()) ? this.controlMillis : this.commandMillis;
+		}
+
+		static boolean isControl(ProtocolKeyword type) {
+			return type == CommandType.PING || type == CommandType.SUBSCRIBE || type == CommandType.PSUBSCRIBE
+					|| type == CommandType.SSUBSCRIBE || type == CommandType.UNSUBSCRIBE
+					|| type == CommandType.PUNSUBSCRIBE || type == CommandType.SUNSUBSCRIBE;
+		}
+
 	}
 
 	/**
@@ -274,7 +320,8 @@ public class TieredCacheRedisConnection implements DisposableBean {
 	}
 
 	/**
-	 * PING Redis over the cache's connection.
+	 * PING Redis over the cache's connection (Spring Data Redis waits at most the command
+	 * timeout).
 	 * @return whether it answered
 	 */
 	public boolean ping() {

@@ -39,6 +39,21 @@ class TieredCacheRedisConnectionTests {
 	}
 
 	@Test
+	void dataCommandsGetTheCommandTimeoutAndTheSubscriptionsCommandsTheControlTimeout() {
+		TieredCacheRedisConnection.CommandTimeouts timeouts = new TieredCacheRedisConnection.CommandTimeouts(
+				Duration.ofMillis(50), Duration.ofSeconds(1));
+		assertThat(timeouts.getTimeout(command(CommandType.GET))).isEqualTo(50);
+		assertThat(timeouts.getTimeout(command(CommandType.SET))).isEqualTo(50);
+		assertThat(timeouts.getTimeout(command(CommandType.SCAN))).isEqualTo(50);
+		assertThat(timeouts.getTimeout(command(CommandType.PUBLISH))).isEqualTo(50);
+		assertThat(timeouts.getTimeout(command(CommandType.SUBSCRIBE))).isEqualTo(1_000);
+		assertThat(timeouts.getTimeout(command(CommandType.UNSUBSCRIBE))).isEqualTo(1_000);
+		assertThat(timeouts.getTimeout(command(CommandType.PING))).isEqualTo(1_000);
+		assertThat(new TieredCacheRedisConnection.CommandTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(1))
+			.getTimeout(command(CommandType.PING))).as("never shorter than the command timeout").isEqualTo(2_000);
+	}
+
+	@Test
 	void unansweredWritesFailWhenTheChannelGoesInactiveAndReadsStayForReplay() {
 		EmbeddedChannel channel = new EmbeddedChannel(new TieredCacheRedisConnection.UnansweredWrites());
 		AsyncCommand<byte[], byte[], String> set = command(CommandType.SET);
