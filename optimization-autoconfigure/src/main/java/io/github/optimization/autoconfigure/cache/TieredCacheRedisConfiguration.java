@@ -42,7 +42,10 @@ class TieredCacheRedisConfiguration {
 	@ConditionalOnMissingBean
 	TieredCacheRedisConnection tieredCacheRedisConnection(RedisConnectionFactory connectionFactory,
 			TieredCacheProperties properties) {
-		return new TieredCacheRedisConnection(connectionFactory, properties.getRedis());
+		Duration connect = properties.getRedis().getConnectTimeout();
+		Duration pong = properties.getInvalidation().getPongTimeout();
+		return new TieredCacheRedisConnection(connectionFactory, properties.getRedis(),
+				(pong.compareTo(connect) > 0) ? pong : connect);
 	}
 
 	@Bean

@@ -1,10 +1,19 @@
 package io.github.optimization.autoconfigure.cache;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Collection;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisException;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.cluster.ClusterClientOptions;
@@ -15,12 +24,24 @@ import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.EpollProvider;
+import io.lettuce.core.resource.NettyCustomizer;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.dao.DataAccessException;
+import org.springframework.data.redis.RedisConnectionFailureException;
+import org.springframework.data.redis.connection.ReactiveRedisClusterConnection;
+import org.springframework.data.redis.connection.ReactiveRedisConnection;
+import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
+import org.springframework.data.redis.connection.RedisClusterConnection;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.RedisSentinelConnection;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration.LettuceClientConfigurationBuilder;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -31,8 +52,9 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * TLS and client name plus a suffix), configured for outages: the cache's own short command
  * timeout, commands rejected at once while disconnected instead of queued, a bounded request
  * queue, TCP keepalive (and TCP_USER_TIMEOUT where a native transport is present), a capped
- * reconnect delay, writes never replayed after a reconnect, and a short shutdown. The
- * application's own factory, and everything else that uses it, keeps its settings.
+ * reconnect delay, writes never replayed after a reconnect, a first connection that callers
+ * never queue for, and a short shutdown. The application's own factory, and everything else
+ * that uses it, keeps its settings.
  *
  * <p>Deliberately not a {@link RedisConnectionFactory} bean, so it never competes with the
  * application's factory for injection.
@@ -47,9 +69,20 @@ public class TieredCacheRedisConnection implements DisposableBean {
 
 	private final ClientResources resources;
 
+	private final ExecutorService connector;
+
 	private final Duration commandTimeout;
 
-	TieredCacheRedisConnection(RedisConnectionFactory applicationFactory, TieredCacheProperties.Redis settings) {
+	/**
+	 * Create the connection.
+	 * @param applicationFactory the application's factory
+	 * @param settings the cache's Redis settings
+	 * @param controlTimeout the timeout of the invalidation subscription's commands
+	 * (SUBSCRIBE, PING), which run in the background and may wait longer than the cache's
+	 * command timeout
+	 */
+	TieredCacheRedisConnection(RedisConnectionFactory applicationFactory, TieredCacheProperties.Redis settings,
+			Duration controlTimeout) {
 		this.commandTimeout = settings.getCommandTimeout();
 		if (settings.isDedicatedConnection() && applicationFactory instanceof LettuceConnectionFactory lettuce) {
 			this.resources = DefaultClientResources.builder()
@@ -57,9 +90,23 @@ public class TieredCacheRedisConnection implements DisposableBean {
 				.computationThreadPoolSize(2)
 				.reconnectDelay(Delay.exponential(Duration.ofMillis(50), settings.getReconnectDelayMax(), 2,
 						TimeUnit.MILLISECONDS))
+				.nettyCustomizer(new NettyCustomizer() {
+					@Override
+					public void afterChannelInitialized(Channel channel) {
+						channel.pipeline().addLast(new UnansweredWrites());
+					}
+				})
 				.build();
-			this.dedicated = dedicatedFactory(lettuce, settings, this.resources);
-			this.connectionFactory = this.dedicated;
+			this.dedicated = dedicatedFactory(lettuce, settings, controlTimeout, this.resources);
+			this.connector = Executors.newCachedThreadPool((task) -> {
+				Thread thread = new Thread(task, "optimization-cache-connect");
+				thread.setDaemon(true);
+				return thread;
+			});
+			ConnectingFactory connecting = new ConnectingFactory(this.dedicated, settings.getConnectTimeout(),
+					this.commandTimeout, this.connector);
+			connecting.connectInBackground();
+			this.connectionFactory = connecting;
 		}
 		else {
 			if (settings.isDedicatedConnection()) {
@@ -69,12 +116,13 @@ public class TieredCacheRedisConnection implements DisposableBean {
 			}
 			this.resources = null;
 			this.dedicated = null;
+			this.connector = null;
 			this.connectionFactory = applicationFactory;
 		}
 	}
 
 	private static LettuceConnectionFactory dedicatedFactory(LettuceConnectionFactory application,
-			TieredCacheProperties.Redis settings, ClientResources resources) {
+			TieredCacheProperties.Redis settings, Duration controlTimeout, ClientResources resources) {
 		LettuceClientConfiguration base = application.getClientConfiguration();
 		LettuceClientConfigurationBuilder client = LettuceClientConfiguration.builder();
 		if (base.isUseSsl()) {
@@ -89,7 +137,7 @@ public class TieredCacheRedisConnection implements DisposableBean {
 		base.getRedisCredentialsProviderFactory().ifPresent(client::redisCredentialsProviderFactory);
 		client.clientName(base.getClientName().map((name) -> name + "-cache").orElse("optimization-cache"));
 		client.clientResources(resources);
-		client.clientOptions(clientOptions(base.getClientOptions().orElse(null), settings));
+		client.clientOptions(clientOptions(base.getClientOptions().orElse(null), settings, controlTimeout));
 		client.commandTimeout(settings.getCommandTimeout());
 		client.shutdownTimeout(Duration.ofMillis(100));
 		client.shutdownQuietPeriod(Duration.ZERO);
@@ -109,7 +157,8 @@ public class TieredCacheRedisConnection implements DisposableBean {
 		return factory;
 	}
 
-	static ClientOptions clientOptions(ClientOptions base, TieredCacheProperties.Redis settings) {
+	static ClientOptions clientOptions(ClientOptions base, TieredCacheProperties.Redis settings,
+			Duration controlTimeout) {
 		SocketOptions.Builder socket = SocketOptions.builder()
 			.connectTimeout(settings.getConnectTimeout())
 			.keepAlive(SocketOptions.KeepAliveOptions.builder()
@@ -131,16 +180,116 @@ public class TieredCacheRedisConnection implements DisposableBean {
 			.cancelCommandsOnReconnectFailure(true)
 			.requestQueueSize(settings.getRequestQueueSize())
 			.socketOptions(socket.build())
-			.timeoutOptions(TimeoutOptions.enabled(settings.getCommandTimeout()))
+			.timeoutOptions(TimeoutOptions.builder()
+				.timeoutSource(new CommandTimeouts(settings.getCommandTimeout(), controlTimeout))
+				.build())
 			.replayFilter(TieredCacheRedisConnection::isWrite)
 			.build();
 	}
 
-	/** Writes in flight when a connection dropped are not replayed: they may be stale by then. */
+	/**
+	 * Per-command timeouts: the cache's short command timeout for everything the cache's calls
+	 * send, a longer one for the commands of the invalidation subscription (SUBSCRIBE and its
+	 * kin, and PING, which its watchdog sends to detect a dead subscription; Spring Data Redis
+	 * still waits at most the command timeout for the PING of the health check). With the
+	 * command timeout there, a stall of Redis a little longer
+	 * than 50 ms made the watchdog's PING fail, and the watchdog then dropped every L1 entry
+	 * of the instance; and a slow first SUBSCRIBE left the instance unsubscribed until the
+	 * next watchdog tick.
+	 */
+	static final class CommandTimeouts extends TimeoutOptions.TimeoutSource {
+
+		private final long commandMillis;
+
+		private final long controlMillis;
+
+		CommandTimeouts(Duration commandTimeout, Duration controlTimeout) {
+			this.commandMillis = commandTimeout.toMillis();
+			this.controlMillis = Math.max(this.commandMillis, controlTimeout.toMillis());
+		}
+
+		@Override
+		public long getTimeout(RedisCommand<?, ?, ?> command) {
+			return isControl(command.getType()) ? this.controlMillis : this.commandMillis;
+		}
+
+		static boolean isControl(ProtocolKeyword type) {
+			return type == CommandType.PING || type == CommandType.SUBSCRIBE || type == CommandType.PSUBSCRIBE
+					|| type == CommandType.SSUBSCRIBE || type == CommandType.UNSUBSCRIBE
+					|| type == CommandType.PUNSUBSCRIBE || type == CommandType.SUNSUBSCRIBE;
+		}
+
+	}
+
+	/**
+	 * Writes in flight when a connection dropped are not replayed: they may be stale by then.
+	 * Lettuce applies this filter only to commands it could not write; commands that were
+	 * written and still wait for a reply when the connection drops are failed by
+	 * {@link UnansweredWrites} instead.
+	 */
 	static boolean isWrite(RedisCommand<?, ?, ?> command) {
 		ProtocolKeyword type = command.getType();
 		return type == CommandType.SET || type == CommandType.DEL || type == CommandType.UNLINK
 				|| type == CommandType.PUBLISH || type == CommandType.SETEX || type == CommandType.PSETEX;
+	}
+
+	/**
+	 * Fails the writes still waiting for a reply when the channel goes inactive. Lettuce (6.6)
+	 * moves such commands to its disconnected buffer and sends them again once it has
+	 * reconnected, without consulting the replay filter; a write that is done by then is
+	 * skipped. Without this, a SET sent just before Redis restarted (or a proxy reset the
+	 * connection) would be executed after the reconnect, possibly over a newer value another
+	 * instance wrote meanwhile. One instance per channel; runs on the channel's event loop.
+	 */
+	static final class UnansweredWrites extends ChannelDuplexHandler {
+
+		private final ArrayDeque<RedisCommand<?, ?, ?>> pending = new ArrayDeque<>();
+
+		@Override
+		public void write(ChannelHandlerContext context, Object message, ChannelPromise promise) throws Exception {
+			if (message instanceof RedisCommand<?, ?, ?> command) {
+				track(command);
+			}
+			else if (message instanceof Collection<?> commands) {
+				for (Object each : commands) {
+					if (each instanceof RedisCommand<?, ?, ?> command) {
+						track(command);
+					}
+				}
+			}
+			super.write(context, message, promise);
+		}
+
+		private void track(RedisCommand<?, ?, ?> command) {
+			// Replies come in order, so answered writes collect at the head.
+			while (!this.pending.isEmpty() && this.pending.peekFirst().isDone()) {
+				this.pending.pollFirst();
+			}
+			if (isWrite(command)) {
+				this.pending.addLast(command);
+			}
+		}
+
+		@Override
+		public void channelInactive(ChannelHandlerContext context) throws Exception {
+			RedisException notReplayed = null;
+			for (RedisCommand<?, ?, ?> command : this.pending) {
+				if (!command.isDone()) {
+					if (notReplayed == null) {
+						notReplayed = new RedisException(
+								"Connection closed before Redis answered; the write is not sent again");
+					}
+					command.completeExceptionally(notReplayed);
+				}
+			}
+			this.pending.clear();
+			super.channelInactive(context);
+		}
+
+		int pendingWrites() {
+			return this.pending.size();
+		}
+
 	}
 
 	/** The factory the cache's Redis level uses. */
@@ -171,7 +320,8 @@ public class TieredCacheRedisConnection implements DisposableBean {
 	}
 
 	/**
-	 * PING Redis over the cache's connection.
+	 * PING Redis over the cache's connection (Spring Data Redis waits at most the command
+	 * timeout).
 	 * @return whether it answered
 	 */
 	public boolean ping() {
@@ -225,6 +375,166 @@ public class TieredCacheRedisConnection implements DisposableBean {
 		if (this.resources != null) {
 			this.resources.shutdown(0, 100, TimeUnit.MILLISECONDS);
 		}
+		if (this.connector != null) {
+			this.connector.shutdownNow();
+		}
+	}
+
+	/**
+	 * The dedicated factory as the cache's calls see it. Spring Data Redis opens the shared
+	 * connection on first use, synchronously and under a lock: with Redis hung (TCP accepted,
+	 * no answer) each caller would pay a whole handshake (about twice the command timeout)
+	 * and, worse, wait for every caller ahead of it in the lock, for seconds. Here, until a
+	 * connection has been established, one attempt runs in the background and callers wait
+	 * for it, then fail like a timed-out command (which counts against the breaker): for the
+	 * first attempt, which starts with the application, at most the connect timeout (a cold
+	 * JVM needs a few hundred milliseconds for its first connection), for later ones at most
+	 * the command timeout. Once established,
+	 * Lettuce keeps the connection and reconnects it itself (rejecting commands while
+	 * disconnected), so calls go straight to the factory.
+	 */
+	static final class ConnectingFactory implements RedisConnectionFactory, ReactiveRedisConnectionFactory {
+
+		private final LettuceConnectionFactory delegate;
+
+		private final Gate connection;
+
+		private final Gate reactiveConnection;
+
+		ConnectingFactory(LettuceConnectionFactory delegate, Duration firstWait, Duration wait, Executor executor) {
+			this.delegate = delegate;
+			this.connection = new Gate(() -> delegate.getConnection().close(), firstWait, wait, executor);
+			this.reactiveConnection = new Gate(() -> {
+				ReactiveRedisConnection reactive = delegate.getReactiveConnection();
+				reactive.close();
+			}, firstWait, wait, executor);
+		}
+
+		/** Connect in the background now, so the first calls find the connection ready. */
+		void connectInBackground() {
+			this.connection.start();
+		}
+
+		@Override
+		public RedisConnection getConnection() {
+			this.connection.await();
+			return this.delegate.getConnection();
+		}
+
+		@Override
+		public RedisClusterConnection getClusterConnection() {
+			this.connection.await();
+			return this.delegate.getClusterConnection();
+		}
+
+		@Override
+		public ReactiveRedisConnection getReactiveConnection() {
+			this.reactiveConnection.await();
+			return this.delegate.getReactiveConnection();
+		}
+
+		@Override
+		public ReactiveRedisClusterConnection getReactiveClusterConnection() {
+			this.reactiveConnection.await();
+			return this.delegate.getReactiveClusterConnection();
+		}
+
+		@Override
+		public boolean getConvertPipelineAndTxResults() {
+			return this.delegate.getConvertPipelineAndTxResults();
+		}
+
+		@Override
+		public RedisSentinelConnection getSentinelConnection() {
+			return this.delegate.getSentinelConnection();
+		}
+
+		@Override
+		public DataAccessException translateExceptionIfPossible(RuntimeException ex) {
+			return this.delegate.translateExceptionIfPossible(ex);
+		}
+
+	}
+
+	/** One connection attempt at a time, in the background; callers wait for it, boundedly. */
+	static final class Gate {
+
+		private final Runnable connect;
+
+		private final Duration firstWait;
+
+		private final Duration wait;
+
+		private final Executor executor;
+
+		private volatile boolean established;
+
+		private CompletableFuture<Void> attempt;
+
+		private CompletableFuture<Void> first;
+
+		/**
+		 * Create a gate.
+		 * @param connect opens the connection, or throws
+		 * @param firstWait how long callers wait for the first attempt
+		 * @param wait how long callers wait for a later attempt
+		 * @param executor runs the attempts
+		 */
+		Gate(Runnable connect, Duration firstWait, Duration wait, Executor executor) {
+			this.connect = connect;
+			this.firstWait = firstWait;
+			this.wait = wait;
+			this.executor = executor;
+		}
+
+		/** Start an attempt unless one is running or a connection is established. */
+		synchronized CompletableFuture<Void> start() {
+			if (this.established) {
+				return CompletableFuture.completedFuture(null);
+			}
+			if (this.attempt == null || this.attempt.isDone()) {
+				this.attempt = CompletableFuture.runAsync(() -> {
+					this.connect.run();
+					this.established = true;
+				}, this.executor);
+				if (this.first == null) {
+					this.first = this.attempt;
+				}
+			}
+			return this.attempt;
+		}
+
+		/** Return once connected; wait for the attempt in progress at most the configured time. */
+		void await() {
+			if (this.established) {
+				return;
+			}
+			CompletableFuture<Void> current = start();
+			Duration bound;
+			synchronized (this) {
+				bound = (current == this.first) ? this.firstWait : this.wait;
+			}
+			try {
+				current.get(bound.toNanos(), TimeUnit.NANOSECONDS);
+			}
+			catch (TimeoutException ex) {
+				throw new RedisConnectionFailureException("Not connected to Redis yet: the connection attempt in "
+						+ "progress did not complete within " + bound.toMillis() + "ms", ex);
+			}
+			catch (ExecutionException ex) {
+				Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
+				throw new RedisConnectionFailureException("Unable to connect to Redis: " + cause.getMessage(), cause);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new RedisConnectionFailureException("Interrupted while waiting for a connection to Redis", ex);
+			}
+		}
+
+		boolean isEstablished() {
+			return this.established;
+		}
+
 	}
 
 }
