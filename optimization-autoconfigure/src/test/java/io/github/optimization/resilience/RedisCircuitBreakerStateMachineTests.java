@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.github.optimization.autoconfigure.cache.TieredCacheAnnotationAutoConfiguration;
 import io.github.optimization.autoconfigure.cache.TieredCacheAutoConfiguration;
 import io.github.optimization.cache.TieredCache;
 import io.github.optimization.cache.TieredCacheManager;
@@ -60,7 +61,8 @@ class RedisCircuitBreakerStateMachineTests {
 	@Test
 	void theAutoConfiguredBreakerHasTheDocumentedDefaults() {
 		new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(RedisAutoConfiguration.class, TieredCacheAutoConfiguration.class))
+			.withConfiguration(AutoConfigurations.of(RedisAutoConfiguration.class, TieredCacheAutoConfiguration.class,
+					TieredCacheAnnotationAutoConfiguration.class))
 			.withPropertyValues("spring.data.redis.port=1")
 			.run((context) -> {
 				CircuitBreaker breaker = ((CircuitBreakerL2Guard) context.getBean(TieredCacheManager.class).getGuard())

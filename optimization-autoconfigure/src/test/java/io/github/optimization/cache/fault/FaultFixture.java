@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.github.optimization.autoconfigure.cache.TieredCacheAnnotationAutoConfiguration;
 import io.github.optimization.autoconfigure.cache.TieredCacheAutoConfiguration;
 import io.github.optimization.cache.TieredCache;
 import io.github.optimization.cache.TieredCacheManager;
@@ -55,7 +56,8 @@ final class FaultFixture {
 	/** A runner with the starter pointed at a port (a server may or may not listen there). */
 	static ApplicationContextRunner runner(int port) {
 		return new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(RedisAutoConfiguration.class, TieredCacheAutoConfiguration.class))
+			.withConfiguration(AutoConfigurations.of(RedisAutoConfiguration.class, TieredCacheAutoConfiguration.class,
+					TieredCacheAnnotationAutoConfiguration.class))
 			.withPropertyValues("spring.data.redis.host=127.0.0.1", "spring.data.redis.port=" + port,
 					"optimization.cache.redis.command-timeout=" + T_CMD.toMillis() + "ms",
 					"optimization.cache.redis.reconnect-delay-max=" + D_RC.toMillis() + "ms",
