@@ -22,6 +22,9 @@ final class Flight {
 	/** Set when the key was changed or evicted while this flight ran. */
 	volatile boolean invalidated;
 
+	/** Set when Redis could not be read for this flight: the loaded value is not written back. */
+	volatile boolean l2Unavailable;
+
 	/** The key's digest when the cache tracks keys for invalidations, else {@code null}. */
 	final String digest;
 

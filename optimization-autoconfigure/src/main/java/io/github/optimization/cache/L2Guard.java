@@ -15,6 +15,10 @@ public interface L2Guard {
 		}
 
 		@Override
+		public void release() {
+		}
+
+		@Override
 		public void onSuccess(long nanos) {
 		}
 
@@ -24,6 +28,11 @@ public interface L2Guard {
 
 		@Override
 		public boolean isTimeout(Throwable error) {
+			return false;
+		}
+
+		@Override
+		public boolean isUnavailable(Throwable error) {
 			return false;
 		}
 
@@ -38,6 +47,12 @@ public interface L2Guard {
 	 * @return {@code false} when the call must not be made (the breaker is open)
 	 */
 	boolean tryAcquire();
+
+	/**
+	 * Give back a permission that was not used for a call (e.g. the value could not be
+	 * encoded), so a half-open breaker does not lose a probe.
+	 */
+	void release();
 
 	/**
 	 * Report a permitted call that succeeded.
@@ -59,6 +74,14 @@ public interface L2Guard {
 	 * @return whether it timed out
 	 */
 	boolean isTimeout(Throwable error);
+
+	/**
+	 * Whether a failure says the shared level is unreachable or slow (as opposed to a server
+	 * error about one key).
+	 * @param error what a call threw
+	 * @return whether it is unavailable
+	 */
+	boolean isUnavailable(Throwable error);
 
 	/** A short description of the guard's state for health details, e.g. {@code CLOSED}. */
 	String state();

@@ -60,11 +60,20 @@ final class L2Tier {
 		return this.clock.millis();
 	}
 
-	/** The decoded value, or {@code null} on a miss, an outage, an open breaker or refused bytes. */
+	/**
+	 * Stands for "Redis could not be asked" (outage, open breaker): a miss after which the
+	 * loaded value is not written back, so a miss costs at most one command timeout.
+	 */
+	static final Decoded UNAVAILABLE = Decoded.nullValue(Long.MIN_VALUE);
+
+	/**
+	 * The decoded value; {@code null} on a miss or refused bytes; {@link #UNAVAILABLE} on an
+	 * outage or an open breaker.
+	 */
 	Decoded read(Object key, JavaType type) {
 		byte[] redisKey = this.keys.redisKey(key);
 		if (!permitted()) {
-			return null;
+			return UNAVAILABLE;
 		}
 		byte[] bytes;
 		long start = System.nanoTime();
@@ -73,7 +82,9 @@ final class L2Tier {
 		}
 		catch (RuntimeException ex) {
 			failed(start, "get", ex);
-			return null;
+			// A server error (e.g. a key of the wrong type) is a bad entry to replace; only an
+			// unreachable Redis skips the write-back.
+			return this.guard.isUnavailable(ex) ? UNAVAILABLE : null;
 		}
 		succeeded(start);
 		return decode(bytes, type);
@@ -120,12 +131,14 @@ final class L2Tier {
 
 	/** Whether the value was written; {@code false} when skipped or failed. */
 	boolean write(Object key, Object value, JavaType type, long ttlMillis) {
-		byte[] bytes = encode(value, type, ttlMillis);
-		if (bytes == null) {
+		byte[] redisKey = this.keys.redisKey(key);
+		// Ask first: while the breaker is open the value is not even encoded.
+		if (!permitted()) {
 			return false;
 		}
-		byte[] redisKey = this.keys.redisKey(key);
-		if (!permitted()) {
+		byte[] bytes = encode(value, type, ttlMillis);
+		if (bytes == null) {
+			this.guard.release();
 			return false;
 		}
 		long start = System.nanoTime();
@@ -142,12 +155,13 @@ final class L2Tier {
 
 	/** {@code TRUE} if written, {@code FALSE} if the key existed, {@code null} if unknown. */
 	Boolean writeIfAbsent(Object key, Object value, JavaType type, long ttlMillis) {
-		byte[] bytes = encode(value, type, ttlMillis);
-		if (bytes == null) {
-			return null;
-		}
 		byte[] redisKey = this.keys.redisKey(key);
 		if (!permitted()) {
+			return null;
+		}
+		byte[] bytes = encode(value, type, ttlMillis);
+		if (bytes == null) {
+			this.guard.release();
 			return null;
 		}
 		long start = System.nanoTime();

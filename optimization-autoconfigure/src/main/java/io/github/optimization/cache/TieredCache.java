@@ -291,6 +291,12 @@ public class TieredCache implements Cache {
 			return null;
 		}
 		Decoded decoded = this.l2.read(key, type);
+		if (decoded == L2Tier.UNAVAILABLE) {
+			if (flight != null) {
+				flight.l2Unavailable = true;
+			}
+			return null;
+		}
 		if (decoded == null) {
 			return null;
 		}
@@ -343,7 +349,7 @@ public class TieredCache implements Cache {
 		}
 		long ttlMillis = ttlMillis(value, options.ttl());
 		this.stats.puts.increment();
-		if (this.l2 != null && (flight == null || flight.isCurrent())) {
+		if (this.l2 != null && (flight == null || (flight.isCurrent() && !flight.l2Unavailable))) {
 			boolean written = this.l2.write(key, value, options.type(), ttlMillis);
 			if (written && flight != null && !flight.isCurrent()) {
 				// The key changed while we wrote an older value: do not leave it behind.
@@ -415,7 +421,7 @@ public class TieredCache implements Cache {
 			Boolean written = this.l2.writeIfAbsent(key, value, null, ttlMillis);
 			if (Boolean.FALSE.equals(written)) {
 				Decoded decoded = this.l2.read(key, null);
-				if (decoded != null) {
+				if (decoded != null && decoded != L2Tier.UNAVAILABLE) {
 					Object stored = decoded.isNull() ? L1Entry.NULL : decoded.value();
 					fillFromL2(key, stored, decoded.expiresAtEpochMillis(), ticket, null);
 					return new SimpleValueWrapper((stored == L1Entry.NULL) ? null : stored);

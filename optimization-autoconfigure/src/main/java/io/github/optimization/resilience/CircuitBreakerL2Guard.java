@@ -33,6 +33,11 @@ public final class CircuitBreakerL2Guard implements L2Guard {
 	}
 
 	@Override
+	public void release() {
+		this.breaker.releasePermission();
+	}
+
+	@Override
 	public void onSuccess(long nanos) {
 		this.breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
 	}
@@ -45,6 +50,11 @@ public final class CircuitBreakerL2Guard implements L2Guard {
 	@Override
 	public boolean isTimeout(Throwable error) {
 		return RedisFailures.isTimeout(error);
+	}
+
+	@Override
+	public boolean isUnavailable(Throwable error) {
+		return RedisFailures.isUnavailable(error);
 	}
 
 	@Override

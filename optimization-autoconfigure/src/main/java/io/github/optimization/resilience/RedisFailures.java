@@ -81,7 +81,8 @@ public final class RedisFailures {
 		}
 		String m = message.toLowerCase(java.util.Locale.ROOT);
 		return m.contains("not connected") || m.contains("connection closed") || m.contains("connection is closed")
-				|| m.contains("connection reset") || m.contains("commands are rejected");
+				|| m.contains("connection reset") || m.contains("commands are rejected")
+				|| m.contains("connection disconnected") || m.contains("request queue size exceeded");
 	}
 
 }

@@ -78,7 +78,7 @@ class RedisCircuitBreakerStateMachineTests {
 				assertThat(config.getWaitIntervalFunctionInOpenState().apply(1)).isEqualTo(5_000);
 				assertThat(config.getPermittedNumberOfCallsInHalfOpenState()).isEqualTo(3);
 				assertThat(config.isAutomaticTransitionFromOpenToHalfOpenEnabled()).isTrue();
-				assertThat(config.getMaxWaitDurationInHalfOpenState()).isEqualTo(Duration.ofSeconds(2));
+				assertThat(config.getMaxWaitDurationInHalfOpenState()).isEqualTo(Duration.ZERO);
 				assertThat(breaker.getState()).isEqualTo(State.CLOSED);
 			});
 	}

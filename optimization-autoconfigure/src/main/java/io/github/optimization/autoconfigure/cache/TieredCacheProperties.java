@@ -489,10 +489,12 @@ public class TieredCacheProperties {
 		private int permittedCallsInHalfOpenState = 3;
 
 		/**
-		 * Longest time the breaker may stay half-open waiting for probes before it opens
-		 * again.
+		 * Longest time the breaker may stay half-open waiting for its probes before it opens
+		 * again; 0 waits until they complete (each is bounded by the command timeout, and
+		 * the invalidation watchdog sends one every ping interval, so even an instance with
+		 * no traffic closes it once Redis is back).
 		 */
-		private Duration maxWaitDurationInHalfOpenState = Duration.ofSeconds(2);
+		private Duration maxWaitDurationInHalfOpenState = Duration.ZERO;
 
 		public String getName() {
 			return this.name;

@@ -3,6 +3,7 @@ package io.github.optimization.autoconfigure.cache;
 import java.time.Clock;
 import java.time.Duration;
 
+import io.github.optimization.cache.InvalidCacheSpecException;
 import io.github.optimization.cache.L2Guard;
 import io.github.optimization.cache.redis.L2Store;
 import io.github.optimization.cache.redis.RedisInvalidationBus;
@@ -42,6 +43,7 @@ class TieredCacheRedisConfiguration {
 	@ConditionalOnMissingBean
 	TieredCacheRedisConnection tieredCacheRedisConnection(RedisConnectionFactory connectionFactory,
 			TieredCacheProperties properties) {
+		validate(properties);
 		Duration connect = properties.getRedis().getConnectTimeout();
 		Duration pong = properties.getInvalidation().getPongTimeout();
 		return new TieredCacheRedisConnection(connectionFactory, properties.getRedis(),
@@ -104,7 +106,7 @@ class TieredCacheRedisConfiguration {
 				return cluster.connectPubSub(codec);
 			}
 			return ((RedisClient) client).connectPubSub(codec);
-		}, new GuardedPublisher(store, guard), () -> (guard.state().equals("OPEN") ? null : connection.runId()));
+		}, new GuardedPublisher(store, guard), () -> probeAndReadRunId(guard, connection));
 	}
 
 	@Bean
@@ -119,6 +121,82 @@ class TieredCacheRedisConfiguration {
 				invalidations.start();
 			}
 		};
+	}
+
+	static void validate(TieredCacheProperties properties) {
+		TieredCacheProperties.Redis redis = properties.getRedis();
+		positive("optimization.cache.redis.command-timeout", redis.getCommandTimeout());
+		positive("optimization.cache.redis.connect-timeout", redis.getConnectTimeout());
+		positive("optimization.cache.redis.reconnect-delay-max", redis.getReconnectDelayMax());
+		atLeast("optimization.cache.redis.request-queue-size", redis.getRequestQueueSize(), 1);
+		TieredCacheProperties.CircuitBreaker breaker = redis.getCircuitBreaker();
+		atLeast("optimization.cache.redis.circuit-breaker.sliding-window-size", breaker.getSlidingWindowSize(), 1);
+		atLeast("optimization.cache.redis.circuit-breaker.minimum-number-of-calls", breaker.getMinimumNumberOfCalls(), 1);
+		atLeast("optimization.cache.redis.circuit-breaker.permitted-calls-in-half-open-state",
+				breaker.getPermittedCallsInHalfOpenState(), 1);
+		percentage("optimization.cache.redis.circuit-breaker.failure-rate-threshold", breaker.getFailureRateThreshold());
+		percentage("optimization.cache.redis.circuit-breaker.slow-call-rate-threshold",
+				breaker.getSlowCallRateThreshold());
+		positive("optimization.cache.redis.circuit-breaker.wait-duration-in-open-state",
+				breaker.getWaitDurationInOpenState());
+		if (breaker.getSlowCallDuration() != null) {
+			positive("optimization.cache.redis.circuit-breaker.slow-call-duration", breaker.getSlowCallDuration());
+		}
+		if (breaker.getMaxWaitDurationInHalfOpenState().isNegative()) {
+			throw new InvalidCacheSpecException("optimization.cache.redis.circuit-breaker.max-wait-duration-in-half-open-state",
+					"must not be negative (0 waits for the probes)");
+		}
+		TieredCacheProperties.Invalidation invalidation = properties.getInvalidation();
+		positive("optimization.cache.invalidation.ping-interval", invalidation.getPingInterval());
+		positive("optimization.cache.invalidation.pong-timeout", invalidation.getPongTimeout());
+		atLeast("optimization.cache.invalidation.queue-capacity", invalidation.getQueueCapacity(), 1);
+		if (invalidation.getMaxMessageSize().toBytes() < 256) {
+			throw new InvalidCacheSpecException("optimization.cache.invalidation.max-message-size",
+					"must be at least 256B (a message with a long cache name must fit), was "
+							+ invalidation.getMaxMessageSize());
+		}
+	}
+
+	private static void positive(String property, Duration value) {
+		if (value == null || value.isNegative() || value.isZero()) {
+			throw new InvalidCacheSpecException(property, "must be positive, was " + value);
+		}
+	}
+
+	private static void atLeast(String property, int value, int minimum) {
+		if (value < minimum) {
+			throw new InvalidCacheSpecException(property, "must be at least " + minimum + ", was " + value);
+		}
+	}
+
+	private static void percentage(String property, float value) {
+		if (!(value > 0 && value <= 100)) {
+			throw new InvalidCacheSpecException(property, "must be above 0 and at most 100, was " + value);
+		}
+	}
+
+	/**
+	 * The watchdog's periodic look at Redis. While the breaker is half-open it also sends a
+	 * PING through the breaker, so an instance that serves only L1 hits still finds out that
+	 * Redis is back. While it is open, Redis is not touched.
+	 */
+	static String probeAndReadRunId(L2Guard guard, TieredCacheRedisConnection connection) {
+		String state = guard.state();
+		if ("OPEN".equals(state) || "FORCED_OPEN".equals(state)) {
+			return null;
+		}
+		if ("HALF_OPEN".equals(state) && guard.tryAcquire()) {
+			long start = System.nanoTime();
+			try {
+				connection.pingOrThrow();
+				guard.onSuccess(System.nanoTime() - start);
+			}
+			catch (RuntimeException ex) {
+				guard.onError(System.nanoTime() - start, ex);
+				return null;
+			}
+		}
+		return connection.runId();
 	}
 
 	/** Publishes through the breaker, like every other call of the cache to Redis. */

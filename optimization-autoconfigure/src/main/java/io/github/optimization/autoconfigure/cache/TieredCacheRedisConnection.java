@@ -63,6 +63,8 @@ public class TieredCacheRedisConnection implements DisposableBean {
 
 	private static final Log logger = LogFactory.getLog(TieredCacheRedisConnection.class);
 
+	private static final java.util.concurrent.atomic.AtomicBoolean EPOLL_NOTICE = new java.util.concurrent.atomic.AtomicBoolean();
+
 	private final RedisConnectionFactory connectionFactory;
 
 	private final LettuceConnectionFactory dedicated;
@@ -167,6 +169,11 @@ public class TieredCacheRedisConnection implements DisposableBean {
 				.interval(Duration.ofSeconds(1))
 				.count(3)
 				.build());
+		if (!EpollProvider.isAvailable() && EPOLL_NOTICE.compareAndSet(false, true)) {
+			logger.info("TCP_USER_TIMEOUT is inactive for the cache's Redis connection (no native epoll transport on "
+					+ "the class path): a connection to an unreachable Redis is given up by TCP keepalive (about "
+					+ "8s) and the circuit breaker keeps callers from waiting for it");
+		}
 		if (EpollProvider.isAvailable()) {
 			socket.tcpUserTimeout(SocketOptions.TcpUserTimeoutOptions.builder()
 				.enable()
@@ -316,6 +323,16 @@ public class TieredCacheRedisConnection implements DisposableBean {
 		try (RedisConnection connection = this.connectionFactory.getConnection()) {
 			Properties info = connection.serverCommands().info("server");
 			return (info != null) ? info.getProperty("run_id") : null;
+		}
+	}
+
+	/**
+	 * PING Redis over the cache's connection.
+	 * @throws RuntimeException if it did not answer within the command timeout
+	 */
+	public void pingOrThrow() {
+		try (RedisConnection connection = this.connectionFactory.getConnection()) {
+			connection.ping();
 		}
 	}
 
