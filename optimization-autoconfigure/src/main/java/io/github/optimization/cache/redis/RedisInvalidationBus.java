@@ -210,12 +210,14 @@ public final class RedisInvalidationBus implements InvalidationPublisher, Invali
 		}
 		try {
 			StatefulRedisPubSubConnection<byte[], byte[]> current = this.connection;
-			if (current == null || !current.isOpen()) {
+			if (current == null) {
 				connect();
 			}
-			else {
+			else if (current.isOpen()) {
 				pingSubscription(current);
 			}
+			// Otherwise Lettuce is reconnecting it and subscribes it again: a second connection
+			// opened now would end up subscribed too, and leak.
 			checkRunId();
 			if (this.flushPeersPending.get()) {
 				sendFlush();
