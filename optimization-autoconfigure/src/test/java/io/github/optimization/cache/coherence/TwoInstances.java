@@ -1,7 +1,6 @@
 package io.github.optimization.cache.coherence;
 
 import java.time.Duration;
-import java.util.Arrays;
 
 import io.github.optimization.autoconfigure.cache.TieredCacheAutoConfiguration;
 import io.github.optimization.test.redis.RedisServerExtension;
@@ -84,8 +83,12 @@ final class TwoInstances {
 	 * that many subscribers on the channel.
 	 */
 	static void awaitSubscribed(RedisServerExtension redis, Instance... instances) {
-		within(Duration.ofSeconds(10)).until(() -> Arrays.stream(instances).allMatch((instance) -> instance.bus().isSubscribed())
-					&& subscribers(redis) == instances.length);
+		within(Duration.ofSeconds(10)).untilAsserted(() -> {
+			assertThat(instances).allSatisfy((instance) -> assertThat(instance.bus().isSubscribed())
+				.as("%s's bus is subscribed", instance)
+				.isTrue());
+			assertThat(subscribers(redis)).as("subscriber connections on the channel").isEqualTo(instances.length);
+		});
 	}
 
 	/** How many connections the server has subscribed to the channel. */
