@@ -27,7 +27,7 @@ final class TwoInstances {
 	static final Duration PING_INTERVAL = Duration.ofMillis(200);
 
 	/** How long a PING on the subscription may take before it is deemed dead. */
-	static final Duration PONG_TIMEOUT = Duration.ofMillis(500);
+	static final Duration PONG_TIMEOUT = Duration.ofSeconds(1);
 
 	/** The longest Lettuce waits between two reconnection attempts in these tests. */
 	static final Duration RECONNECT_DELAY_MAX = Duration.ofMillis(200);
