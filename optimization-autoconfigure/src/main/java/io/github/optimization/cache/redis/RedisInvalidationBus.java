@@ -330,13 +330,14 @@ public final class RedisInvalidationBus implements InvalidationPublisher, Invali
 		if (this.sourceId.equals(parsed.src())) {
 			return;
 		}
-		this.stats.received.increment();
 		InvalidationHandler target = this.handler;
 		switch (parsed.op()) {
 			case InvalidationMessage.EVICT -> target.keyInvalidated(parsed.cache(), parsed.key());
 			case InvalidationMessage.CLEAR -> target.cacheInvalidated(parsed.cache());
 			default -> target.flushAll(FlushReason.PEER);
 		}
+		// Counted once applied, so that a count seen means the entries are gone.
+		this.stats.received.increment();
 	}
 
 	private void offload(Runnable task) {
