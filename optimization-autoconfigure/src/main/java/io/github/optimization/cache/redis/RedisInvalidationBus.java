@@ -171,14 +171,18 @@ public final class RedisInvalidationBus implements InvalidationPublisher, Invali
 			return false;
 		}
 		if (this.publisher.publish(this.channel, message.toBytes())) {
-			this.stats.sent.increment();
-			if (this.publishing.compareAndSet(false, true)) {
-				logger.info("Invalidations are published again");
-			}
+			published();
 			return true;
 		}
 		failedToPublish();
 		return false;
+	}
+
+	private void published() {
+		this.stats.sent.increment();
+		if (this.publishing.compareAndSet(false, true)) {
+			logger.info("Invalidations are published again");
+		}
 	}
 
 	private static boolean isFlush(InvalidationMessage message) {
@@ -187,8 +191,8 @@ public final class RedisInvalidationBus implements InvalidationPublisher, Invali
 
 	private boolean sendFlush() {
 		if (this.publisher.publish(this.channel, InvalidationMessage.flush(this.sourceId).toBytes())) {
-			this.stats.sent.increment();
 			this.flushPeersPending.set(false);
+			published();
 			return true;
 		}
 		return false;
