@@ -66,6 +66,8 @@ class BasicCoherenceTests {
 	void anInstanceIgnoresItsOwnMessages() {
 		TwoInstances.run(this.runner, (a, b) -> {
 			TwoInstances.awaitSubscribed(redis, a, b);
+			long aFlushes = a.allFlushes();
+			long bFlushes = b.allFlushes();
 			TieredCache users = a.cache("users");
 			long sentBefore = a.stats().sent();
 			users.put("k", "mine");
@@ -79,8 +81,8 @@ class BasicCoherenceTests {
 			assertThat(a.l1("users", "k")).as("A keeps its own write").isEqualTo("mine");
 			assertThat(a.l1("users", "p")).isEqualTo("mine too");
 			assertThat(b.stats().received()).as("B applied A's two messages").isEqualTo(2);
-			assertThat(a.allFlushes()).isZero();
-			assertThat(b.allFlushes()).isZero();
+			assertThat(a.allFlushes()).isEqualTo(aFlushes);
+			assertThat(b.allFlushes()).isEqualTo(bFlushes);
 		});
 	}
 

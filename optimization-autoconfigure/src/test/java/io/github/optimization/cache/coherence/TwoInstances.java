@@ -79,8 +79,9 @@ final class TwoInstances {
 	}
 
 	/**
-	 * Waits until every instance's bus reports its subscription and the server counts exactly
-	 * that many subscribers on the channel.
+	 * Waits until every instance's bus reports its subscription (which it does once it has
+	 * dropped what was cached before) and the server counts exactly that many subscribers on
+	 * the channel.
 	 */
 	static void awaitSubscribed(RedisServerExtension redis, Instance... instances) {
 		within(Duration.ofSeconds(10)).untilAsserted(() -> {
