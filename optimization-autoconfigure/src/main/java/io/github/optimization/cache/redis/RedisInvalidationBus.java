@@ -238,8 +238,15 @@ public final class RedisInvalidationBus implements InvalidationPublisher, Invali
 			else if (current.isOpen()) {
 				pingSubscription(current);
 			}
-			// Otherwise Lettuce is reconnecting it and subscribes it again: a second connection
-			// opened now would end up subscribed too, and leak.
+			else {
+				// Down. Lettuce may be reconnecting it (and would subscribe it again), or may
+				// not (auto-reconnect off, closed): replace it, closing it first, so that exactly
+				// one connection is ever subscribed.
+				this.subscribed = false;
+				this.connection = null;
+				closeQuietly(current);
+				connect();
+			}
 			checkRunId();
 			if (this.flushPeersPending.get()) {
 				sendFlush();
