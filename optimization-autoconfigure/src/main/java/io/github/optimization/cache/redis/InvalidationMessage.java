@@ -1,7 +1,6 @@
 package io.github.optimization.cache.redis;
 
 import java.io.IOException;
-import java.util.Locale;
 import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -76,6 +75,9 @@ public record InvalidationMessage(int v, String src, String op, String cache, St
 		catch (IOException | RuntimeException ex) {
 			throw new IllegalArgumentException("not an invalidation message (" + ex.getClass().getSimpleName() + ")");
 		}
+		if (message == null) {
+			throw new IllegalArgumentException("not an invalidation message (null)");
+		}
 		message.validate();
 		return message;
 	}
@@ -87,7 +89,8 @@ public record InvalidationMessage(int v, String src, String op, String cache, St
 		if (this.src == null || this.src.isBlank() || this.src.length() > 64) {
 			throw new IllegalArgumentException("missing or overlong source id");
 		}
-		if (this.op == null || !OPS.contains(this.op.toLowerCase(Locale.ROOT))) {
+		// Exactly as written: the handler dispatches on these strings, anything else is unknown.
+		if (this.op == null || !OPS.contains(this.op)) {
 			throw new IllegalArgumentException("unknown operation");
 		}
 		if (!FLUSH.equals(this.op) && (this.cache == null || this.cache.isEmpty() || this.cache.length() > MAX_NAME)) {

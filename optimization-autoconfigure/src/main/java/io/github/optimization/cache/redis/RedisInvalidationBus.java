@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -31,7 +32,8 @@ import org.apache.commons.logging.LogFactory;
  * Keeps the in-process levels of all instances sharing a Redis coherent: publishes every
  * put and eviction (cache, key digest, source id) on a channel and applies what other
  * instances publish. Lost messages are assumed, so every in-process entry is dropped when
- * the subscription drops, when it is established again, when Redis's {@code run_id}
+ * the subscription drops, when it is established (the first time too: entries cached before
+ * it may have missed invalidations; counted as {@code RESUBSCRIBE}), when Redis's {@code run_id}
  * changes, when a PING on the subscription goes unanswered (a silently dead socket), when
  * messages overflow the local queue, and when a peer that could not publish asks for it.
  *
@@ -40,8 +42,9 @@ import org.apache.commons.logging.LogFactory;
  * counted). A publish that fails (Redis down or the breaker open) is counted, and once
  * publishing works again a {@code flush} is sent so peers drop what they may have missed.
  *
- * <p>Thread-safe. {@link #start()} returns at once; connecting and reconnecting happen in
- * the background.
+ * <p>Thread-safe. Connecting and reconnecting happen in the background; {@link #start()}
+ * waits at most the pong timeout for the first subscription (not at all when Redis refuses
+ * the connection), so that normally its flush is done before the application serves.
  */
 public final class RedisInvalidationBus implements InvalidationPublisher, InvalidationBusState, AutoCloseable {
 
@@ -73,13 +76,19 @@ public final class RedisInvalidationBus implements InvalidationPublisher, Invali
 
 	private final AtomicBoolean publishing = new AtomicBoolean(true);
 
+	private final CountDownLatch firstSubscription = new CountDownLatch(1);
+
 	private final ConnectionListener connectionListener = new ConnectionListener();
 
 	private volatile InvalidationHandler handler;
 
 	private volatile StatefulRedisPubSubConnection<byte[], byte[]> connection;
 
-	private volatile boolean subscribedBefore;
+	/**
+	 * Whether the current connection's subscription is confirmed and what was cached before
+	 * it has been dropped.
+	 */
+	private volatile boolean subscribed;
 
 	private volatile boolean connectFailedBefore;
 
@@ -129,7 +138,10 @@ public final class RedisInvalidationBus implements InvalidationPublisher, Invali
 		this.handler = handler;
 	}
 
-	/** Subscribe in the background and start the watchdog. */
+	/**
+	 * Subscribe in the background and start the watchdog; wait at most the pong timeout for
+	 * the first subscription and its flush.
+	 */
 	public void start() {
 		Objects.requireNonNull(this.handler, "attach a handler before starting");
 		if (this.client != null) {
@@ -137,6 +149,12 @@ public final class RedisInvalidationBus implements InvalidationPublisher, Invali
 		}
 		long period = this.settings.pingInterval().toMillis();
 		this.watchdogThread.scheduleWithFixedDelay(this::tick, 0, period, TimeUnit.MILLISECONDS);
+		try {
+			this.firstSubscription.await(this.settings.pongTimeout().toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	/** The id this instance puts in its messages. */
@@ -152,7 +170,7 @@ public final class RedisInvalidationBus implements InvalidationPublisher, Invali
 	@Override
 	public boolean isSubscribed() {
 		StatefulRedisPubSubConnection<byte[], byte[]> current = this.connection;
-		return current != null && current.isOpen() && this.subscribedBefore;
+		return current != null && current.isOpen() && this.subscribed;
 	}
 
 	@Override
@@ -171,14 +189,18 @@ public final class RedisInvalidationBus implements InvalidationPublisher, Invali
 			return false;
 		}
 		if (this.publisher.publish(this.channel, message.toBytes())) {
-			this.stats.sent.increment();
-			if (this.publishing.compareAndSet(false, true)) {
-				logger.info("Invalidations are published again");
-			}
+			published();
 			return true;
 		}
 		failedToPublish();
 		return false;
+	}
+
+	private void published() {
+		this.stats.sent.increment();
+		if (this.publishing.compareAndSet(false, true)) {
+			logger.info("Invalidations are published again");
+		}
 	}
 
 	private static boolean isFlush(InvalidationMessage message) {
@@ -187,8 +209,8 @@ public final class RedisInvalidationBus implements InvalidationPublisher, Invali
 
 	private boolean sendFlush() {
 		if (this.publisher.publish(this.channel, InvalidationMessage.flush(this.sourceId).toBytes())) {
-			this.stats.sent.increment();
 			this.flushPeersPending.set(false);
+			published();
 			return true;
 		}
 		return false;
@@ -210,11 +232,20 @@ public final class RedisInvalidationBus implements InvalidationPublisher, Invali
 		}
 		try {
 			StatefulRedisPubSubConnection<byte[], byte[]> current = this.connection;
-			if (current == null || !current.isOpen()) {
+			if (current == null) {
 				connect();
 			}
-			else {
+			else if (current.isOpen()) {
 				pingSubscription(current);
+			}
+			else {
+				// Down. Lettuce may be reconnecting it (and would subscribe it again), or may
+				// not (auto-reconnect off, closed): replace it, closing it first, so that exactly
+				// one connection is ever subscribed.
+				this.subscribed = false;
+				this.connection = null;
+				closeQuietly(current);
+				connect();
 			}
 			checkRunId();
 			if (this.flushPeersPending.get()) {
@@ -237,6 +268,7 @@ public final class RedisInvalidationBus implements InvalidationPublisher, Invali
 						+ ex.getMessage() + "; retrying every " + this.settings.pingInterval().toMillis() + "ms");
 			}
 			this.connectFailedBefore = true;
+			this.firstSubscription.countDown();
 			return;
 		}
 		fresh.addListener(new Listener());
@@ -252,6 +284,7 @@ public final class RedisInvalidationBus implements InvalidationPublisher, Invali
 		}
 		catch (Exception ex) {
 			this.connectFailedBefore = true;
+			this.firstSubscription.countDown();
 			closeQuietly(fresh);
 			this.connection = null;
 		}
@@ -267,9 +300,9 @@ public final class RedisInvalidationBus implements InvalidationPublisher, Invali
 		catch (Exception ex) {
 			logger.warn("The cache invalidation subscription did not answer PING within "
 					+ this.settings.pongTimeout().toMillis() + "ms; replacing it");
+			this.subscribed = false;
 			this.connection = null;
 			closeQuietly(current);
-			this.subscribedBefore = true;
 			flush(FlushReason.WATCHDOG);
 			connect();
 		}
@@ -317,6 +350,12 @@ public final class RedisInvalidationBus implements InvalidationPublisher, Invali
 		}
 	}
 
+	private void subscriptionConfirmed() {
+		flush(FlushReason.RESUBSCRIBE);
+		this.subscribed = true;
+		this.firstSubscription.countDown();
+	}
+
 	private void onMessage(byte[] message) {
 		if (message.length > this.settings.maxMessageSize()) {
 			this.stats.droppedOversized.increment();
@@ -334,13 +373,14 @@ public final class RedisInvalidationBus implements InvalidationPublisher, Invali
 		if (this.sourceId.equals(parsed.src())) {
 			return;
 		}
-		this.stats.received.increment();
 		InvalidationHandler target = this.handler;
 		switch (parsed.op()) {
 			case InvalidationMessage.EVICT -> target.keyInvalidated(parsed.cache(), parsed.key());
 			case InvalidationMessage.CLEAR -> target.cacheInvalidated(parsed.cache());
 			default -> target.flushAll(FlushReason.PEER);
 		}
+		// Counted once applied, so that a count seen means the entries are gone.
+		this.stats.received.increment();
 	}
 
 	private void offload(Runnable task) {
@@ -422,11 +462,20 @@ public final class RedisInvalidationBus implements InvalidationPublisher, Invali
 
 		@Override
 		public void subscribed(byte[] channel, long count) {
-			boolean flushNeeded = RedisInvalidationBus.this.subscribedBefore
-					|| RedisInvalidationBus.this.connectFailedBefore;
-			RedisInvalidationBus.this.subscribedBefore = true;
-			if (flushNeeded) {
-				offload(() -> flush(FlushReason.RESUBSCRIBE));
+			// Every subscription, the first one included, follows a time in which messages were
+			// not received (before it existed, or while its connection was down), and entries
+			// may have been cached meanwhile: drop them, in order with the messages that follow.
+			try {
+				RedisInvalidationBus.this.handlerThread.execute(RedisInvalidationBus.this::subscriptionConfirmed);
+			}
+			catch (RejectedExecutionException full) {
+				// Queue full (an overflow flush is on its way too) or closed.
+				try {
+					RedisInvalidationBus.this.watchdogThread.execute(RedisInvalidationBus.this::subscriptionConfirmed);
+				}
+				catch (RejectedExecutionException closed) {
+					// closed: nothing to do
+				}
 			}
 		}
 
@@ -437,6 +486,7 @@ public final class RedisInvalidationBus implements InvalidationPublisher, Invali
 		@Override
 		public void onRedisDisconnected(RedisChannelHandler<?, ?> disconnected) {
 			if (disconnected == RedisInvalidationBus.this.connection && !RedisInvalidationBus.this.closed) {
+				RedisInvalidationBus.this.subscribed = false;
 				offload(() -> flush(FlushReason.DISCONNECT));
 			}
 		}
