@@ -394,11 +394,16 @@ public class TieredCache implements Cache {
 		String digest = (flight != null && flight.digest != null) ? flight.digest : digestIfTracking(key);
 		L1Entry entry = new L1Entry(stored, lifeNanos, digest);
 		this.l1.asMap().compute(key, (k, old) -> {
-			if ((flight != null && flight.invalidated) || (ticket != null && !ticket.isValid())) {
-				return old;
-			}
+			// Publish the mapping before looking at the flags: an invalidation bumps them
+			// before looking the mapping up, so one of the two always sees the other.
 			if (digest != null) {
 				this.keysByDigest.put(digest, k);
+			}
+			if ((flight != null && flight.invalidated) || (ticket != null && !ticket.isValid())) {
+				if (digest != null && old == null) {
+					this.keysByDigest.remove(digest, k);
+				}
+				return old;
 			}
 			return entry;
 		});
@@ -545,10 +550,14 @@ public class TieredCache implements Cache {
 			return true;
 		});
 		if (this.l1 != null) {
-			if (this.keysByDigest != null) {
-				this.keysByDigest.clear();
+			if (this.keysByDigest == null) {
+				this.l1.invalidateAll();
+				return;
 			}
-			this.l1.invalidateAll();
+			// Entry and mapping together, under each key's lock, so an install racing the
+			// clear either sees the bumped counters or is removed with its mapping.
+			new java.util.ArrayList<>(this.keysByDigest.values()).forEach(this::removeFromL1);
+			new java.util.ArrayList<>(this.l1.asMap().keySet()).forEach(this::removeFromL1);
 		}
 	}
 
@@ -625,11 +634,15 @@ public class TieredCache implements Cache {
 			return this.l1.asMap().remove(key) != null;
 		}
 		boolean[] removed = new boolean[1];
-		this.l1.asMap().computeIfPresent(key, (k, entry) -> {
-			if (entry.digest != null) {
-				this.keysByDigest.remove(entry.digest, k);
+		// compute, not computeIfPresent: Caffeine's computeIfPresent does not wait for an
+		// install of the same key that is still running, and would miss it.
+		this.l1.asMap().compute(key, (k, entry) -> {
+			if (entry != null) {
+				if (entry.digest != null) {
+					this.keysByDigest.remove(entry.digest, k);
+				}
+				removed[0] = true;
 			}
-			removed[0] = true;
 			return null;
 		});
 		return removed[0];

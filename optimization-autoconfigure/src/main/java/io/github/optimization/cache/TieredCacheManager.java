@@ -216,8 +216,8 @@ public class TieredCacheManager implements CacheManager, InvalidationHandler, Au
 
 	@Override
 	public void flushAll(FlushReason reason) {
-		this.flushes.get(reason).increment();
 		this.caches.values().stream().filter(TieredCache::isTwoLevel).forEach(TieredCache::clearL1);
+		this.flushes.get(reason).increment();
 		logger.info("Dropped the in-process entries of all tiered caches (" + reason.tagValue()
 				+ "): invalidations may have been missed");
 	}

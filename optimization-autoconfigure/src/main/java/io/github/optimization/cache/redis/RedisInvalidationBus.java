@@ -184,12 +184,10 @@ public final class RedisInvalidationBus implements InvalidationPublisher, Invali
 	}
 
 	private boolean send(InvalidationMessage message) {
-		if (this.flushPeersPending.get() && !isFlush(message) && !sendFlush()) {
-			failedToPublish();
-			return false;
-		}
+		// A pending flush request goes out from the watchdog, after Redis has been repaired
+		// (never on the caller's thread).
 		if (this.publisher.publish(this.channel, message.toBytes())) {
-			published();
+			this.stats.sent.increment();
 			return true;
 		}
 		failedToPublish();
@@ -203,11 +201,13 @@ public final class RedisInvalidationBus implements InvalidationPublisher, Invali
 		}
 	}
 
-	private static boolean isFlush(InvalidationMessage message) {
-		return InvalidationMessage.FLUSH.equals(message.op());
-	}
-
 	private boolean sendFlush() {
+		// First undo in Redis what failed to reach it, or peers would read the older values
+		// back right after dropping their copies.
+		InvalidationHandler target = this.handler;
+		if (target != null && !target.repairL2()) {
+			return false;
+		}
 		if (this.publisher.publish(this.channel, InvalidationMessage.flush(this.sourceId).toBytes())) {
 			this.flushPeersPending.set(false);
 			published();
