@@ -160,9 +160,7 @@ class TieredCacheRaceTests {
 	}
 
 	/** Delegates to a real store, and can hold the next GET or SET until released. */
-	static final class HoldingStore implements L2Store {
-
-		private final L2Store delegate;
+	static final class HoldingStore extends ForwardingL2Store {
 
 		private volatile CountDownLatch held = new CountDownLatch(0);
 
@@ -173,7 +171,7 @@ class TieredCacheRaceTests {
 		private volatile boolean holdSet;
 
 		HoldingStore(L2Store delegate) {
-			this.delegate = delegate;
+			super(delegate);
 		}
 
 		void holdNextGet() {
@@ -208,7 +206,7 @@ class TieredCacheRaceTests {
 
 		@Override
 		public byte[] get(byte[] key) {
-			byte[] value = this.delegate.get(key);
+			byte[] value = super.get(key);
 			if (this.holdGet) {
 				this.holdGet = false;
 				hold();
@@ -216,10 +214,6 @@ class TieredCacheRaceTests {
 			return value;
 		}
 
-		@Override
-		public CompletableFuture<byte[]> getAsync(byte[] key) {
-			return this.delegate.getAsync(key);
-		}
 
 		@Override
 		public void set(byte[] key, byte[] value, long ttlMillis) {
@@ -227,27 +221,7 @@ class TieredCacheRaceTests {
 				this.holdSet = false;
 				hold();
 			}
-			this.delegate.set(key, value, ttlMillis);
-		}
-
-		@Override
-		public boolean setIfAbsent(byte[] key, byte[] value, long ttlMillis) {
-			return this.delegate.setIfAbsent(key, value, ttlMillis);
-		}
-
-		@Override
-		public boolean delete(byte[] key) {
-			return this.delegate.delete(key);
-		}
-
-		@Override
-		public long deleteMatching(String pattern) {
-			return this.delegate.deleteMatching(pattern);
-		}
-
-		@Override
-		public void publish(byte[] channel, byte[] message) {
-			this.delegate.publish(channel, message);
+			super.set(key, value, ttlMillis);
 		}
 
 	}

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.github.optimization.autoconfigure.cache.TieredCacheRedisConnection;
 import io.github.optimization.cache.TieredCache;
+import io.github.optimization.cache.ForwardingL2Store;
 import io.github.optimization.cache.redis.L2Store;
 import io.github.optimization.cache.redis.RedisL2Store;
 import io.github.optimization.test.redis.RedisServerExtension;
@@ -163,9 +164,7 @@ class LoadRaceTests {
 
 	}
 
-	static final class GatedStore implements L2Store {
-
-		private final L2Store delegate;
+	static final class GatedStore extends ForwardingL2Store {
 
 		volatile Thread armed;
 
@@ -174,12 +173,12 @@ class LoadRaceTests {
 		final CountDownLatch release = new CountDownLatch(1);
 
 		GatedStore(L2Store delegate) {
-			this.delegate = delegate;
+			super(delegate);
 		}
 
 		@Override
 		public byte[] get(byte[] key) {
-			byte[] value = this.delegate.get(key);
+			byte[] value = super.get(key);
 			if (Thread.currentThread() == this.armed) {
 				this.armed = null;
 				this.reading.countDown();
@@ -191,36 +190,6 @@ class LoadRaceTests {
 				}
 			}
 			return value;
-		}
-
-		@Override
-		public CompletableFuture<byte[]> getAsync(byte[] key) {
-			return this.delegate.getAsync(key);
-		}
-
-		@Override
-		public void set(byte[] key, byte[] value, long ttlMillis) {
-			this.delegate.set(key, value, ttlMillis);
-		}
-
-		@Override
-		public boolean setIfAbsent(byte[] key, byte[] value, long ttlMillis) {
-			return this.delegate.setIfAbsent(key, value, ttlMillis);
-		}
-
-		@Override
-		public boolean delete(byte[] key) {
-			return this.delegate.delete(key);
-		}
-
-		@Override
-		public long deleteMatching(String pattern) {
-			return this.delegate.deleteMatching(pattern);
-		}
-
-		@Override
-		public void publish(byte[] channel, byte[] message) {
-			this.delegate.publish(channel, message);
 		}
 
 	}
