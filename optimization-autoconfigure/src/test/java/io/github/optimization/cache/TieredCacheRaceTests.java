@@ -214,7 +214,6 @@ class TieredCacheRaceTests {
 			return value;
 		}
 
-
 		@Override
 		public void set(byte[] key, byte[] value, long ttlMillis) {
 			if (this.holdSet) {
