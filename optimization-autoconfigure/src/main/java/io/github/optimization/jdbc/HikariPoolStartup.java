@@ -189,9 +189,10 @@ public class HikariPoolStartup implements SmartLifecycle {
 	}
 
 	private void logUnreachable(HikariDataSource pool, SQLException ex) {
-		logger.warn("Database " + DatabaseUrls.describe(pool.getJdbcUrl()) + " is not reachable at startup (HikariCP pool '"
-				+ HikariPoolTuner.poolName(pool, "?") + "'): " + DatabaseUrls.redact(rootMessage(ex), pool.getPassword())
-				+ ". The application starts anyway; the pool keeps trying, and calls fail after connectionTimeout "
+		String reason = DatabaseUrls.redact(rootMessage(ex), pool.getPassword());
+		logger.warn("Database " + DatabaseUrls.describe(pool.getJdbcUrl())
+				+ " is not reachable at startup (HikariCP pool '" + HikariPoolTuner.poolName(pool, "?") + "'): "
+				+ reason + ". The application starts anyway; the pool keeps trying, and calls fail after connectionTimeout "
 				+ pool.getConnectionTimeout() + "ms until the database is reachable");
 		logger.debug("Connection failure at startup", ex);
 	}

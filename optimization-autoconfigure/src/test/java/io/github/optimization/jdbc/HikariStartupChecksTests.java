@@ -85,7 +85,8 @@ class HikariStartupChecksTests {
 	@Test
 	void otherDatabasesAreNotChecked(CapturedOutput output) {
 		this.runner
-			.withPropertyValues("spring.datasource.url=jdbc:h2:mem:checks", "optimization.jdbc.pool.expected-instances=1000")
+			.withPropertyValues("spring.datasource.url=jdbc:h2:mem:checks",
+					"optimization.jdbc.pool.expected-instances=1000")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				assertThat(output).doesNotContain("max_connections");

@@ -104,8 +104,8 @@ class HikariTuningTests {
 	@Test
 	void starterPropertiesApply() {
 		this.runner
-			.withPropertyValues("optimization.jdbc.pool.connection-timeout=2s", "optimization.jdbc.pool.max-lifetime=10m",
-					"optimization.jdbc.pool.keepalive-time=1m")
+			.withPropertyValues("optimization.jdbc.pool.connection-timeout=2s",
+					"optimization.jdbc.pool.max-lifetime=10m", "optimization.jdbc.pool.keepalive-time=1m")
 			.run((context) -> {
 				HikariDataSource pool = context.getBean(HikariDataSource.class);
 				assertThat(pool.getConnectionTimeout()).isEqualTo(2000);

@@ -73,7 +73,8 @@ class HikariWarmUpTests {
 			.isEqualTo("postgresql://db.example:5432/orders");
 		assertThat(DatabaseUrls.describe("jdbc:sqlserver://db:1433;databaseName=a;password=x"))
 			.isEqualTo("sqlserver://db:1433");
-		assertThat(DatabaseUrls.describe("jdbc:oracle:thin:scott/tiger@//db:1521/svc")).isEqualTo("oracle://db:1521/svc");
+		assertThat(DatabaseUrls.describe("jdbc:oracle:thin:scott/tiger@//db:1521/svc"))
+			.isEqualTo("oracle://db:1521/svc");
 		assertThat(DatabaseUrls.redact("bad url jdbc:x://h/d?password=abc&user=u", null))
 			.isEqualTo("bad url jdbc:x://h/d?password=******&user=u");
 	}
