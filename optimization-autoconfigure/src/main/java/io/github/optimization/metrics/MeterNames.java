@@ -2,8 +2,9 @@ package io.github.optimization.metrics;
 
 /**
  * Every meter name this project registers. The names are part of the public contract and
- * documented in {@code docs/metrics.md}. Tags are bounded: cache name, cache manager,
- * tier, result, reason; never a key or argument.
+ * documented in {@code docs/metrics.md} (cache) and {@code docs/database.md} (database). Tags
+ * are bounded: cache name, cache manager, tier, result, reason, pool; never a key, argument
+ * or SQL text.
  */
 public final class MeterNames {
 
@@ -45,6 +46,12 @@ public final class MeterNames {
 
 	/** Times every in-process entry was dropped, tagged {@code reason} (see FlushReason). */
 	public static final String L1_FLUSHES = "optimization.cache.l1.flushes";
+
+	/**
+	 * Statement executions slower than {@code optimization.jdbc.slow-query-threshold}, a
+	 * counter tagged {@code pool} (the HikariCP pool name).
+	 */
+	public static final String JDBC_SLOW_QUERIES = "optimization.jdbc.slow.queries";
 
 	private MeterNames() {
 	}

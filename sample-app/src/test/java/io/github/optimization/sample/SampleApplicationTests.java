@@ -47,6 +47,13 @@ class SampleApplicationTests {
 			assertHealthAndPrometheus(this.http);
 		}
 
+		@Test
+		void slowQueryIsCounted() {
+			assertThat(this.http.getForObject("/reports/slow", String.class)).contains("1000000");
+			assertThat(this.http.getForObject("/actuator/prometheus", String.class))
+				.contains("optimization_jdbc_slow_queries_total{pool=\"");
+		}
+
 	}
 
 	@Nested
