@@ -59,7 +59,7 @@ public class SlowQueryDataSourcePostProcessor implements BeanPostProcessor, Orde
 
 	@Override
 	public Object postProcessAfterInitialization(Object bean, String beanName) {
-		if (!(bean instanceof DataSource dataSource) || isProxied(dataSource)) {
+		if (!(bean instanceof DataSource dataSource) || isProxied(dataSource) || isRouting(dataSource)) {
 			return bean;
 		}
 		SlowQueryMetrics counter = this.metrics.get();
@@ -72,6 +72,23 @@ public class SlowQueryDataSourcePostProcessor implements BeanPostProcessor, Orde
 	@Override
 	public int getOrder() {
 		return Ordered.LOWEST_PRECEDENCE;
+	}
+
+	/**
+	 * A data source that only routes to pools (read replicas, lazy proxies) is not wrapped:
+	 * its pools are, so each statement is timed once and tagged with the pool that ran it.
+	 */
+	private static boolean isRouting(DataSource dataSource) {
+		if (dataSource instanceof org.springframework.jdbc.datasource.lookup.AbstractRoutingDataSource
+				|| dataSource instanceof org.springframework.jdbc.datasource.LazyConnectionDataSourceProxy) {
+			return true;
+		}
+		try {
+			return dataSource.isWrapperFor(ReplicaRoutingDataSource.class);
+		}
+		catch (SQLException ex) {
+			return false;
+		}
 	}
 
 	private static boolean isProxied(DataSource dataSource) {

@@ -67,7 +67,9 @@ class ReplicaRoutingTests {
 		.withConfiguration(AutoConfigurations.of(JdbcOptimizationAutoConfiguration.class,
 				DataSourceAutoConfiguration.class, DataSourceTransactionManagerAutoConfiguration.class,
 				JdbcTemplateAutoConfiguration.class, TransactionAutoConfiguration.class))
-		.withPropertyValues("spring.datasource.url=" + SERVER + "test", "spring.datasource.username=postgres");
+		.withPropertyValues("spring.datasource.url=" + SERVER + "test", "spring.datasource.username=postgres",
+				// Routing is the subject here; slow-query wrapping has its own tests (and one below).
+				"optimization.jdbc.slow-query-threshold=0");
 
 	@BeforeAll
 	static void createDatabases() throws SQLException {
@@ -91,6 +93,31 @@ class ReplicaRoutingTests {
 			properties.add("optimization.jdbc.replicas[" + i + "].url=" + databases[i]);
 		}
 		return this.runner.withPropertyValues(properties.toArray(String[]::new));
+	}
+
+	@Test
+	void aSlowStatementOnAReplicaIsCountedOnceWithTheReplicasPoolTag() {
+		withReplicas(url(REPLICA_A))
+			.withConfiguration(AutoConfigurations.of(
+					org.springframework.boot.actuate.autoconfigure.metrics.MetricsAutoConfiguration.class,
+					org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration.class,
+					org.springframework.boot.actuate.autoconfigure.metrics.export.simple.SimpleMetricsExportAutoConfiguration.class))
+			.withPropertyValues("optimization.jdbc.slow-query-threshold=100ms")
+			.run((context) -> {
+				readOnly(context, () -> context.getBean(JdbcTemplate.class)
+					.queryForObject("SELECT pg_sleep(0.2)::text", String.class));
+				io.micrometer.core.instrument.MeterRegistry registry = context
+					.getBean(io.micrometer.core.instrument.MeterRegistry.class);
+				assertThat(registry.find(io.github.optimization.metrics.MeterNames.JDBC_SLOW_QUERIES)
+					.counters()
+					.stream()
+					.mapToDouble(io.micrometer.core.instrument.Counter::count)
+					.sum()).as("the routing data source is not wrapped a second time").isEqualTo(1);
+				assertThat(registry.get(io.github.optimization.metrics.MeterNames.JDBC_SLOW_QUERIES)
+					.tag("pool", "replica-1")
+					.counter()
+					.count()).isEqualTo(1);
+			});
 	}
 
 	@Test
