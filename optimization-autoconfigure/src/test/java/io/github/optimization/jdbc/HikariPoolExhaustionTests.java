@@ -37,6 +37,8 @@ class HikariPoolExhaustionTests {
 	private static final long CONNECTION_TIMEOUT_MS = 500;
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		// The pool is the subject: no slow-query proxy around it.
+		.withPropertyValues("optimization.jdbc.slow-query-threshold=0")
 		.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
 				JdbcOptimizationAutoConfiguration.class, MetricsAutoConfiguration.class,
 				CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class,

@@ -27,6 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class HikariStartupChecksTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		// The pool is the subject: no slow-query proxy around it.
+		.withPropertyValues("optimization.jdbc.slow-query-threshold=0")
 		.withConfiguration(
 				AutoConfigurations.of(DataSourceAutoConfiguration.class, JdbcOptimizationAutoConfiguration.class));
 

@@ -19,6 +19,8 @@ class HikariTuningTests {
 	static final String URL = "jdbc:postgresql://127.0.0.1:5432/test";
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		// The pool is the subject: no slow-query proxy around it.
+		.withPropertyValues("optimization.jdbc.slow-query-threshold=0")
 		.withConfiguration(
 				AutoConfigurations.of(DataSourceAutoConfiguration.class, JdbcOptimizationAutoConfiguration.class))
 		.withPropertyValues("spring.datasource.url=" + URL, "spring.datasource.username=postgres");
