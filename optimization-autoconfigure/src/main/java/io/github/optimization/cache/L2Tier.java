@@ -93,7 +93,7 @@ final class L2Tier {
 	CompletableFuture<Decoded> readAsync(Object key, JavaType type) {
 		byte[] redisKey = this.keys.redisKey(key);
 		if (!permitted()) {
-			return CompletableFuture.completedFuture(null);
+			return CompletableFuture.completedFuture(UNAVAILABLE);
 		}
 		long start = System.nanoTime();
 		CompletableFuture<byte[]> bytes;
@@ -102,13 +102,15 @@ final class L2Tier {
 		}
 		catch (RuntimeException ex) {
 			failed(start, "get", ex);
-			return CompletableFuture.completedFuture(null);
+			return CompletableFuture.completedFuture(this.guard.isUnavailable(ex) ? UNAVAILABLE : null);
 		}
 		// Decoding (JSON, decompression) happens off the Redis client's event loop.
 		return bytes.handleAsync((value, ex) -> {
 			if (ex != null) {
 				failed(start, "get", ex);
-				return null;
+				Throwable cause = (ex instanceof java.util.concurrent.CompletionException && ex.getCause() != null)
+						? ex.getCause() : ex;
+				return this.guard.isUnavailable(cause) ? UNAVAILABLE : null;
 			}
 			succeeded(start);
 			return decode(value, type);

@@ -681,7 +681,7 @@ public class TieredCache implements Cache {
 		}
 		Versions.Ticket ticket = this.versions.ticket(key);
 		return this.l2.readAsync(key, null).thenApplyAsync((decoded) -> {
-			if (decoded == null) {
+			if (decoded == null || decoded == L2Tier.UNAVAILABLE) {
 				this.stats.misses.increment();
 				return null;
 			}
@@ -716,7 +716,10 @@ public class TieredCache implements Cache {
 		CompletableFuture<Decoded> fromL2 = (this.l2 != null) ? this.l2.readAsync(key, null)
 				: CompletableFuture.completedFuture(null);
 		fromL2.thenComposeAsync((decoded) -> {
-			if (decoded != null) {
+			if (decoded == L2Tier.UNAVAILABLE) {
+				flight.l2Unavailable = true;
+			}
+			else if (decoded != null) {
 				this.stats.l2Hits.increment();
 				Object stored = decoded.isNull() ? L1Entry.NULL : decoded.value();
 				fillFromL2(key, stored, decoded.expiresAtEpochMillis(), flight.ticket, flight);
