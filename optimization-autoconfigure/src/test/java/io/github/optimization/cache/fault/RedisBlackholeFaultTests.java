@@ -76,6 +76,14 @@ class RedisBlackholeFaultTests {
 	/** The budget of F5 for the dead connection to be closed and a reconnect attempted. */
 	private static final Duration REPLACED_WITHIN = U.plus(D_RC).plusSeconds(1);
 
+	/**
+	 * The longest call while the breaker cycles or the connection is replaced. A call waiting
+	 * for the dead socket would take seconds (retransmission backoff, TCP_USER_TIMEOUT); one
+	 * command timeout plus the usual slack is the expectation, and a second command timeout of
+	 * room absorbs a rare scheduling hiccup on a 2-core box (seen once in a dozen full runs: 414 ms).
+	 */
+	private static final Duration NO_WAIT_FOR_THE_OLD_SOCKET = T_CMD.multipliedBy(2).plus(SLACK);
+
 	/** After healing: the breaker's wait, a reconnect attempt in flight, and a few seconds. */
 	private static final Duration L2_BACK_WITHIN = W_OPEN.plus(T_CONN).plus(D_RC).plusSeconds(3);
 
@@ -179,7 +187,8 @@ class RedisBlackholeFaultTests {
 					assertThat(reconnect).isLessThanOrEqualTo(REPLACED_WITHIN.toNanos());
 					assertThat(subscriptionDeactivated).isLessThanOrEqualTo(REPLACED_WITHIN.toNanos());
 					assertThat(subscriptionReconnect).isLessThanOrEqualTo(REPLACED_WITHIN.toNanos());
-					assertThat(meanwhile.max()).isLessThanOrEqualTo(T_CMD.plus(SLACK).toNanos());
+					assertThat(meanwhile.p99()).isLessThanOrEqualTo(T_CMD.plus(SLACK).toNanos());
+					assertThat(meanwhile.max()).isLessThanOrEqualTo(NO_WAIT_FOR_THE_OLD_SOCKET.toNanos());
 					// A blackhole, not a reset: the server never heard that the client gave up.
 					List<String> atServer = this.redis.serverConnections();
 					report("connections the server still holds: " + atServer);
@@ -203,7 +212,7 @@ class RedisBlackholeFaultTests {
 					report("L2 read again " + Latencies.format(back) + " after healing (budget W_open + T_conn + D_rc + 3s = "
 							+ L2_BACK_WITHIN.toMillis() + "ms); " + afterHeal.summary() + "; new cache connection "
 							+ events.activationAfter(healed).map(Recorded::local).orElse(null));
-					assertThat(afterHeal.max()).isLessThanOrEqualTo(T_CMD.plus(SLACK).toNanos());
+					assertThat(afterHeal.max()).isLessThanOrEqualTo(NO_WAIT_FOR_THE_OLD_SOCKET.toNanos());
 					assertThat(cache.get("after-heal", () -> db.load("after-heal"))).isEqualTo("after-heal@v1");
 					assertThat(stored(this.redis.adminBytes(), context, CACHE, "after-heal")).isEqualTo("after-heal@v1");
 				}
@@ -263,8 +272,8 @@ class RedisBlackholeFaultTests {
 							+ " after healing; " + afterHeal.summary() + "; cache connection " + clients.data + " "
 							+ closed.map((e) -> "closed after " + Latencies.format(e.nanos() - dropped))
 								.orElse("kept (resumed)"));
-					assertThat(calls.max()).isLessThanOrEqualTo(T_CMD.plus(SLACK).toNanos());
-					assertThat(afterHeal.max()).isLessThanOrEqualTo(T_CMD.plus(SLACK).toNanos());
+					assertThat(calls.max()).isLessThanOrEqualTo(NO_WAIT_FOR_THE_OLD_SOCKET.toNanos());
+					assertThat(afterHeal.max()).isLessThanOrEqualTo(NO_WAIT_FOR_THE_OLD_SOCKET.toNanos());
 					assertThat(back).isLessThanOrEqualTo(L2_BACK_WITHIN.toNanos());
 					assertThat(cache.get("after-heal", () -> db.load("after-heal"))).isEqualTo("after-heal@v1");
 					assertThat(stored(this.redis.adminBytes(), context, CACHE, "after-heal")).isEqualTo("after-heal@v1");
