@@ -171,8 +171,10 @@ public class TieredCacheRedisConnection implements DisposableBean {
 				.build());
 		if (!EpollProvider.isAvailable() && EPOLL_NOTICE.compareAndSet(false, true)) {
 			logger.info("TCP_USER_TIMEOUT is inactive for the cache's Redis connection (no native epoll transport on "
-					+ "the class path): a connection to an unreachable Redis is given up by TCP keepalive (about "
-					+ "8s) and the circuit breaker keeps callers from waiting for it");
+					+ "the class path): when Redis becomes unreachable, TCP keepalive gives an idle connection up "
+					+ "in about 8s, but one with unanswered commands only when the kernel stops retransmitting "
+					+ "(about 15 minutes by default); the circuit breaker keeps callers from waiting for it. Add "
+					+ "io.netty:netty-transport-native-epoll for a 5s bound");
 		}
 		if (EpollProvider.isAvailable()) {
 			socket.tcpUserTimeout(SocketOptions.TcpUserTimeoutOptions.builder()

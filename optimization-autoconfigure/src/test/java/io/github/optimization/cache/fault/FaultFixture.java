@@ -14,6 +14,7 @@ import io.github.optimization.cache.redis.RedisKeyScheme;
 import io.github.optimization.resilience.CircuitBreakerL2Guard;
 import io.github.optimization.test.redis.RedisServerExtension;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.lettuce.core.api.sync.RedisCommands;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.data.redis.RedisAutoConfiguration;
@@ -55,10 +56,15 @@ final class FaultFixture {
 
 	/** A runner with the starter pointed at a port (a server may or may not listen there). */
 	static ApplicationContextRunner runner(int port) {
+		return runner("127.0.0.1", port);
+	}
+
+	/** A runner with the starter pointed at a host and port. */
+	static ApplicationContextRunner runner(String host, int port) {
 		return new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(RedisAutoConfiguration.class, TieredCacheAutoConfiguration.class,
 					TieredCacheAnnotationAutoConfiguration.class))
-			.withPropertyValues("spring.data.redis.host=127.0.0.1", "spring.data.redis.port=" + port,
+			.withPropertyValues("spring.data.redis.host=" + host, "spring.data.redis.port=" + port,
 					"optimization.cache.redis.command-timeout=" + T_CMD.toMillis() + "ms",
 					"optimization.cache.redis.reconnect-delay-max=" + D_RC.toMillis() + "ms",
 					"optimization.cache.redis.circuit-breaker.wait-duration-in-open-state=" + W_OPEN.toMillis() + "ms",
@@ -85,14 +91,25 @@ final class FaultFixture {
 
 	/** Write a value into L2 the way another instance would, through the admin connection. */
 	static void plant(RedisServerExtension redis, ApplicationContext context, String cache, Object key, Object value) {
+		plant(redis.adminBytes(), context, cache, key, value);
+	}
+
+	/** Write a value into L2 the way another instance would, through an admin connection. */
+	static void plant(RedisCommands<byte[], byte[]> admin, ApplicationContext context, String cache, Object key,
+			Object value) {
 		byte[] bytes = context.getBean(CacheValueCodec.class)
 			.encode(value, null, System.currentTimeMillis() + Duration.ofMinutes(10).toMillis());
-		redis.adminBytes().set(redisKey(cache, key), bytes);
+		admin.set(redisKey(cache, key), bytes);
 	}
 
 	/** The value L2 holds for a key, decoded, or {@code null} if absent or unreadable. */
 	static Object stored(RedisServerExtension redis, ApplicationContext context, String cache, Object key) {
-		byte[] bytes = redis.adminBytes().get(redisKey(cache, key));
+		return stored(redis.adminBytes(), context, cache, key);
+	}
+
+	/** The value L2 holds for a key, read through an admin connection. */
+	static Object stored(RedisCommands<byte[], byte[]> admin, ApplicationContext context, String cache, Object key) {
+		byte[] bytes = admin.get(redisKey(cache, key));
 		if (bytes == null) {
 			return null;
 		}

@@ -44,9 +44,9 @@ class RedisFrozenFaultTests {
 
 	private static final String CACHE = "items";
 
-	private static final int HOT = 100;
+	static final int HOT = 100;
 
-	private static final int ROUNDS = 20_000;
+	static final int ROUNDS = 20_000;
 
 	@RegisterExtension
 	final RedisServerExtension redis = new RedisServerExtension();
@@ -221,11 +221,12 @@ class RedisFrozenFaultTests {
 		}
 	}
 
-	private static String hot(int i) {
+	static String hot(int i) {
 		return "hot-" + i;
 	}
 
-	private static Latencies hits(TieredCache cache, Database db, String name) {
+	/** {@value #ROUNDS} L1 hits over the {@value #HOT} hot keys, each call timed. */
+	static Latencies hits(TieredCache cache, Database db, String name) {
 		Latencies latencies = new Latencies(name);
 		for (int i = 0; i < ROUNDS; i++) {
 			String key = hot(i % HOT);
@@ -243,7 +244,7 @@ class RedisFrozenFaultTests {
 	 * Misses of new keys; records each call's time minus the loader's. Calls that reached
 	 * Redis (half-open probes) go to {@code probes} instead, with their full time.
 	 */
-	private static Latencies misses(TieredCache cache, Database db, String prefix, int count, Latencies probes) {
+	static Latencies misses(TieredCache cache, Database db, String prefix, int count, Latencies probes) {
 		Latencies overhead = new Latencies("miss overhead over the loader");
 		TieredCacheStatistics stats = cache.getStatistics();
 		for (int i = 0; i < count; i++) {

@@ -30,7 +30,7 @@ import java.util.stream.Stream;
  * closes the pipe ({@link #kill()}) or dies in any way, even by SIGKILL, the read returns at end of
  * file and the shell SIGKILLs the server, reaps it and removes the server's private directory.
  *
- * <p>Contract: {@link #start} returns only once the server answers PING on {@code 127.0.0.1:port}
+ * <p>Contract: {@link #start} returns only once the server answers PING on its address and port
  * and (when it can tell) is this process; otherwise it kills what it started and throws a
  * {@link StartException} carrying the server's own output. {@link #kill()} returns only once the
  * server process is gone; it is idempotent. The persistence of the server is off
@@ -44,15 +44,15 @@ final class RedisServerProcess {
 	private static final String LOG_FILE = "redis.log";
 
 	/**
-	 * Arguments: $1 the redis-server binary, $2 the server's private directory, then the server's
-	 * own arguments. Only the first line of the shell's output (the pid) goes to the JVM; the
+	 * Arguments: $1 the server's private directory, then the command that runs the server (the
+	 * redis-server binary and its arguments, possibly behind a launcher that execs it). Only the first line of the shell's output (the pid) goes to the JVM; the
 	 * server's stdout and stderr go to the log file (the shell's stderr). The shell waits for the
 	 * server after killing it, so the server is reaped (no zombie) and its pid cannot be reused
 	 * while the JVM still signals it. SIGKILL also ends a frozen (SIGSTOPped) server.
 	 */
 	private static final String WATCHDOG_SCRIPT = String.join("\n",
-			"bin=$1; dir=$2; shift 2",
-			"\"$bin\" \"$@\" >&2 </dev/null &",
+			"dir=$1; shift",
+			"\"$@\" >&2 </dev/null &",
 			"pid=$!",
 			// a signal to the shell (e.g. to the whole process group) interrupts the read below
 			"trap 'kill -9 \"$pid\" 2>/dev/null' HUP INT TERM",
@@ -77,15 +77,18 @@ final class RedisServerProcess {
 
 	private final long pid;
 
+	private final String host;
+
 	private final int port;
 
 	private final Path directory;
 
 	private boolean killed;
 
-	private RedisServerProcess(Process watchdog, long pid, int port, Path directory) {
+	private RedisServerProcess(Process watchdog, long pid, String host, int port, Path directory) {
 		this.watchdog = watchdog;
 		this.pid = pid;
+		this.host = host;
 		this.port = port;
 		this.directory = directory;
 	}
@@ -102,6 +105,20 @@ final class RedisServerProcess {
 	 */
 	static RedisServerProcess start(Path binary, int port, List<String> extraArgs, String password,
 			Duration startupTimeout) {
+		return start(List.of(), HOST, binary, port, extraArgs, password, startupTimeout);
+	}
+
+	/**
+	 * Starts a server that listens on {@code host} only, run through a launcher, and waits until
+	 * it answers there.
+	 *
+	 * @param launcher the command that runs the server's command line given after it, in the same
+	 * process (it must exec it, as {@code ip netns exec NAME} does), or an empty list
+	 * @param host the address the server binds and the harness connects to
+	 * @throws StartException if the server does not answer in time or exits
+	 */
+	static RedisServerProcess start(List<String> launcher, String host, Path binary, int port,
+			List<String> extraArgs, String password, Duration startupTimeout) {
 		Path directory;
 		try {
 			directory = Files.createTempDirectory("redis-harness-");
@@ -109,9 +126,10 @@ final class RedisServerProcess {
 		catch (IOException ex) {
 			throw new UncheckedIOException("could not create a directory for redis-server", ex);
 		}
-		List<String> command = new ArrayList<>(List.of("sh", "-c", WATCHDOG_SCRIPT, "sh",
-				binary.toString(), directory.toString(),
-				"--port", Integer.toString(port), "--bind", HOST, "--save", "", "--appendonly", "no",
+		List<String> command = new ArrayList<>(List.of("sh", "-c", WATCHDOG_SCRIPT, "sh", directory.toString()));
+		command.addAll(launcher);
+		command.addAll(List.of(binary.toString(),
+				"--port", Integer.toString(port), "--bind", host, "--save", "", "--appendonly", "no",
 				"--daemonize", "no", "--dir", directory.toString()));
 		command.addAll(extraArgs);
 		Process watchdog;
@@ -134,7 +152,7 @@ final class RedisServerProcess {
 			throw new StartException("the watchdog shell did not report the pid of redis-server: " + ex.getMessage(),
 					"", false);
 		}
-		RedisServerProcess process = new RedisServerProcess(watchdog, pid, port, directory);
+		RedisServerProcess process = new RedisServerProcess(watchdog, pid, host, port, directory);
 		RedisProcessReaper.register(process);
 		process.awaitReady(password, startupTimeout);
 		return process;
@@ -184,7 +202,7 @@ final class RedisServerProcess {
 				return;
 			}
 			else if (System.nanoTime() - deadline > 0) {
-				failure = "redis-server did not answer PING on " + HOST + ":" + port + " within " + startupTimeout;
+				failure = "redis-server did not answer PING on " + host + ":" + port + " within " + startupTimeout;
 			}
 			if (failure != null) {
 				String output = log();
@@ -202,7 +220,7 @@ final class RedisServerProcess {
 	 * stranger that took the port in a race is not mistaken for this server).
 	 */
 	private boolean answersPing(String password) {
-		try (RespProbe probe = RespProbe.open(HOST, port, PROBE_TIMEOUT)) {
+		try (RespProbe probe = RespProbe.open(host, port, PROBE_TIMEOUT)) {
 			String pong = probe.command("PING");
 			if (pong.startsWith("-NOAUTH")) {
 				if (password == null) {
@@ -228,6 +246,11 @@ final class RedisServerProcess {
 		catch (IOException ex) {
 			return false;
 		}
+	}
+
+	/** The address the server listens on. */
+	String host() {
+		return host;
 	}
 
 	/** The port the server listens on. */
