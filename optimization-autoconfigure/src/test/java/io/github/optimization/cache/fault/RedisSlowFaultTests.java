@@ -5,8 +5,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
@@ -192,6 +194,58 @@ class RedisSlowFaultTests {
 			assertThat(opening.valuesFromRedis).isZero();
 			assertThat(opening.failedCalls).as("failed calls in the window").isGreaterThanOrEqualTo(opening.attempts);
 			assertThat(opening.failureRate).isGreaterThanOrEqualTo(THRESHOLD);
+		});
+	}
+
+	/**
+	 * A miss whose Redis read timed out is answered by the loader and the loaded value is not
+	 * written back (operations.md, "Changes made while Redis was unreachable"; {@code
+	 * L2Tier.UNAVAILABLE}): one timeout per miss, not two. Asynchronous callers
+	 * ({@code Cache.retrieve(key, loader)}, which Spring uses for {@code @Cacheable} methods
+	 * returning a {@code CompletableFuture}) are promised the same as synchronous ones.
+	 */
+	@Test
+	void aMissWhoseReadTimedOutIsNotWrittenBackNeitherSynchronouslyNorAsynchronously() {
+		Duration delay = Duration.ofMillis(400);
+		runner(T_CMD).run((context) -> {
+			TieredCache cache = cache(context, CACHE);
+			TieredCacheStatistics stats = cache.getStatistics();
+			CircuitBreaker breaker = breaker(context);
+			Database db = new Database();
+			await().atMost(Duration.ofSeconds(10)).until(context.getBean(InvalidationBusState.class)::isSubscribed);
+			// A window full of fast calls, so the few timeouts below do not open the breaker.
+			misses(cache, db, "warm-up-miss-", 50, null);
+			cache.retrieve("warm-async", () -> CompletableFuture.completedFuture(db.load("warm-async")))
+				.get(5, TimeUnit.SECONDS);
+
+			this.proxy.delay(delay);
+			long requests = stats.l2Requests();
+			long start = System.nanoTime();
+			assertThat(cache.get("sync", () -> db.load("sync"))).isEqualTo("sync@v1");
+			long syncNanos = System.nanoTime() - start;
+			long syncCalls = stats.l2Requests() - requests;
+
+			requests = stats.l2Requests();
+			start = System.nanoTime();
+			assertThat(cache.retrieve("async", () -> CompletableFuture.completedFuture(db.load("async")))
+				.get(5, TimeUnit.SECONDS)).isEqualTo("async@v1");
+			long asyncNanos = System.nanoTime() - start;
+			long asyncCalls = stats.l2Requests() - requests;
+			assertThat(breaker.getState()).isEqualTo(State.CLOSED);
+
+			this.proxy.delay(Duration.ZERO);
+			Object syncInRedis = FaultFixture.stored(redis, context, CACHE, "sync");
+			Object asyncInRedis = FaultFixture.stored(redis, context, CACHE, "async");
+			report("+" + delay.toMillis() + "ms, T_cmd " + T_CMD.toMillis() + "ms: synchronous miss "
+					+ Latencies.format(syncNanos) + ", " + syncCalls + " L2 calls, Redis then holds " + syncInRedis
+					+ "; asynchronous miss " + Latencies.format(asyncNanos) + ", " + asyncCalls
+					+ " L2 calls, Redis then holds " + asyncInRedis);
+			assertThat(syncCalls).as("L2 calls of a synchronous miss").isOne();
+			assertThat(syncNanos).isLessThanOrEqualTo(T_CMD.plus(SLACK).toNanos());
+			assertThat(syncInRedis).isNull();
+			assertThat(asyncCalls).as("L2 calls of an asynchronous miss").isOne();
+			assertThat(asyncNanos).isLessThanOrEqualTo(T_CMD.plus(SLACK).toNanos());
+			assertThat(asyncInRedis).as("written back after the read timed out").isNull();
 		});
 	}
 
