@@ -72,7 +72,14 @@ public final class RedisInvalidationBus implements InvalidationPublisher, Invali
 
 	private final AtomicBoolean flushPeersPending = new AtomicBoolean();
 
-	private final AtomicBoolean overflowFlushPending = new AtomicBoolean();
+	/**
+	 * Messages are being dropped because the queue is full: the first drop flushed at once,
+	 * later ones are covered by the watchdog's ticks until one finds no new drop.
+	 */
+	private final AtomicBoolean overflowing = new AtomicBoolean();
+
+	/** A message was dropped after the last overflow flush started. */
+	private final AtomicBoolean droppedSinceOverflowFlush = new AtomicBoolean();
 
 	private final AtomicBoolean publishing = new AtomicBoolean(true);
 
@@ -231,6 +238,7 @@ public final class RedisInvalidationBus implements InvalidationPublisher, Invali
 			return;
 		}
 		try {
+			overflowTick();
 			StatefulRedisPubSubConnection<byte[], byte[]> current = this.connection;
 			if (current == null) {
 				connect();
@@ -392,12 +400,40 @@ public final class RedisInvalidationBus implements InvalidationPublisher, Invali
 				return;
 			}
 			this.stats.droppedOverflow.increment();
-			if (this.overflowFlushPending.compareAndSet(false, true)) {
-				this.watchdogThread.execute(() -> {
-					this.overflowFlushPending.set(false);
-					flush(FlushReason.OVERFLOW);
-				});
+			// The first drop flushes at once (on the watchdog thread, which does not wait for
+			// the handler); drops after that are covered by one flush per watchdog tick while
+			// they go on, not one each: a burst would otherwise flush (and log) hundreds of
+			// times, and keep L1 from caching anything while it lasts.
+			this.droppedSinceOverflowFlush.set(true);
+			if (this.overflowing.compareAndSet(false, true)) {
+				this.watchdogThread.execute(this::overflowFlush);
 			}
+		}
+	}
+
+	/** Flush for the messages dropped so far. */
+	private void overflowFlush() {
+		this.droppedSinceOverflowFlush.set(false);
+		flush(FlushReason.OVERFLOW);
+	}
+
+	/**
+	 * Watchdog: while messages are being dropped, flush once per tick for those dropped since
+	 * the last flush; the first tick without new drops ends the overflow, so that the next
+	 * drop flushes at once again.
+	 */
+	private void overflowTick() {
+		if (!this.overflowing.get()) {
+			return;
+		}
+		if (this.droppedSinceOverflowFlush.get()) {
+			overflowFlush();
+			return;
+		}
+		this.overflowing.set(false);
+		// A drop that saw the overflow still on just before it ended has not been flushed for.
+		if (this.droppedSinceOverflowFlush.get() && this.overflowing.compareAndSet(false, true)) {
+			overflowFlush();
 		}
 	}
 

@@ -24,7 +24,12 @@ import java.util.concurrent.TimeUnit;
  * opened later relays normally; a frozen link is closed on both sides as soon as either side
  * closes it;</li>
  * <li>{@link #holdNewConnections() hold} new connections: they are accepted but nothing is
- * relayed until {@link #releaseHeld()}, so the client waits in its handshake.</li>
+ * relayed until {@link #releaseHeld()}, so the client waits in its handshake;</li>
+ * <li>{@link #stallExisting() stall} the links open now: from then on nothing more is read from
+ * the server on them (what the client sends still goes through), like a client that has
+ * stopped reading its socket, so what the server sends piles up in the kernel's buffers and
+ * then in the server's output buffer for that client. {@link #resumeStalled()} reads again and
+ * passes on what had piled up, and then the server's close, if it closed meanwhile.</li>
  * </ul>
  * Threads are daemons; {@link #close()} closes every socket.
  */
@@ -33,6 +38,8 @@ final class FreezableTcpProxy implements AutoCloseable {
 	private final ServerSocket server;
 
 	private final InetSocketAddress target;
+
+	private final int serverReceiveBuffer;
 
 	private final List<Link> links = new CopyOnWriteArrayList<>();
 
@@ -47,6 +54,19 @@ final class FreezableTcpProxy implements AutoCloseable {
 	private volatile boolean closed;
 
 	FreezableTcpProxy(String host, int port) throws IOException {
+		this(host, port, 0);
+	}
+
+	/**
+	 * A proxy whose sockets to the server have a small receive buffer (SO_RCVBUF), so that
+	 * little of what the server sends on a stalled link fits into the kernels' buffers and the
+	 * rest piles up in the server's output buffer.
+	 * @param host the server's host
+	 * @param port the server's port
+	 * @param serverReceiveBuffer the receive buffer in bytes, or 0 for the system's default
+	 */
+	FreezableTcpProxy(String host, int port, int serverReceiveBuffer) throws IOException {
+		this.serverReceiveBuffer = serverReceiveBuffer;
 		this.target = new InetSocketAddress(host, port);
 		this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
 		this.threads.execute(this::accept);
@@ -69,6 +89,16 @@ final class FreezableTcpProxy implements AutoCloseable {
 	/** Freeze every link open now; links opened later relay normally. */
 	void freezeExisting() {
 		this.links.forEach((link) -> link.frozen = true);
+	}
+
+	/** Stop reading from the server on every link open now; links opened later relay normally. */
+	void stallExisting() {
+		this.links.forEach((link) -> link.stall(true));
+	}
+
+	/** Read from the server again on stalled links. */
+	void resumeStalled() {
+		this.links.forEach((link) -> link.stall(false));
 	}
 
 	/** From now on, accept connections but relay nothing until {@link #releaseHeld()}. */
@@ -128,6 +158,8 @@ final class FreezableTcpProxy implements AutoCloseable {
 
 		volatile boolean held;
 
+		private boolean stalled;
+
 		Link(Socket client, CountDownLatch release) {
 			this.client = client;
 			this.release = release;
@@ -139,12 +171,16 @@ final class FreezableTcpProxy implements AutoCloseable {
 				this.release.await(30, TimeUnit.SECONDS);
 				this.held = false;
 				Socket socket = new Socket();
+				if (FreezableTcpProxy.this.serverReceiveBuffer > 0) {
+					// Before connecting, so the window is negotiated with it.
+					socket.setReceiveBufferSize(FreezableTcpProxy.this.serverReceiveBuffer);
+				}
 				socket.connect(FreezableTcpProxy.this.target, 2000);
 				this.upstream = socket;
 				this.client.setTcpNoDelay(true);
 				socket.setTcpNoDelay(true);
-				FreezableTcpProxy.this.threads.execute(() -> pump(socket, this.client));
-				pump(this.client, socket);
+				FreezableTcpProxy.this.threads.execute(() -> pump(socket, this.client, true));
+				pump(this.client, socket, false);
 			}
 			catch (IOException | RuntimeException ex) {
 				close();
@@ -155,13 +191,30 @@ final class FreezableTcpProxy implements AutoCloseable {
 			}
 		}
 
-		private void pump(Socket from, Socket to) {
+		synchronized void stall(boolean stall) {
+			this.stalled = stall;
+			notifyAll();
+		}
+
+		private synchronized void awaitNotStalled() throws InterruptedException {
+			while (this.stalled && !isClosed()) {
+				wait(100);
+			}
+		}
+
+		private void pump(Socket from, Socket to, boolean fromServer) {
 			byte[] buffer = new byte[16 * 1024];
 			try {
 				InputStream in = from.getInputStream();
 				OutputStream out = to.getOutputStream();
 				int read;
-				while ((read = in.read(buffer)) >= 0) {
+				while (true) {
+					if (fromServer) {
+						awaitNotStalled();
+					}
+					if ((read = in.read(buffer)) < 0) {
+						break;
+					}
 					if (!this.frozen) {
 						out.write(buffer, 0, read);
 						out.flush();
@@ -170,6 +223,9 @@ final class FreezableTcpProxy implements AutoCloseable {
 			}
 			catch (IOException ex) {
 				// one side is gone
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
 			}
 			finally {
 				close();

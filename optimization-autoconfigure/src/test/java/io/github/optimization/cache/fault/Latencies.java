@@ -52,6 +52,13 @@ final class Latencies {
 		return sorted[Math.max(0, Math.min(this.size, rank) - 1)];
 	}
 
+	long min() {
+		if (this.size == 0) {
+			throw new IllegalStateException(this.name + ": no calls recorded");
+		}
+		return Arrays.stream(this.nanos, 0, this.size).min().getAsLong();
+	}
+
 	long p50() {
 		return percentile(50);
 	}
