@@ -145,6 +145,11 @@ final class FaultFixture {
 			return this.loads.get();
 		}
 
+		/** The generation values are loaded at now, e.g. {@code v1}. */
+		String generation() {
+			return this.generation;
+		}
+
 	}
 
 }

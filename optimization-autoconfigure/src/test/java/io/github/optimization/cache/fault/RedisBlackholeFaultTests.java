@@ -34,6 +34,10 @@ import reactor.core.Disposable;
 import org.springframework.cache.Cache.ValueWrapper;
 import org.springframework.context.ApplicationContext;
 
+import static io.github.optimization.cache.fault.FaultCalls.HOT;
+import static io.github.optimization.cache.fault.FaultCalls.hits;
+import static io.github.optimization.cache.fault.FaultCalls.hot;
+import static io.github.optimization.cache.fault.FaultCalls.misses;
 import static io.github.optimization.cache.fault.FaultFixture.D_RC;
 import static io.github.optimization.cache.fault.FaultFixture.N_MIN;
 import static io.github.optimization.cache.fault.FaultFixture.SLACK;
@@ -109,8 +113,8 @@ class RedisBlackholeFaultTests {
 				ConnectionEvents events = ConnectionEvents.of(context);
 				try {
 					warmUp(context, cache, db, service);
-					RedisFrozenFaultTests.hits(cache, db, "warm-up");
-					long b = RedisFrozenFaultTests.hits(cache, db, "B").p99();
+					hits(cache, db, "warm-up");
+					long b = hits(cache, db, "B").p99();
 					Clients clients = clients();
 					report("before the blackhole: cache connection " + clients.data + ", subscription "
 							+ clients.subscription + " (" + this.redis.host() + ":" + this.redis.port() + ")");
@@ -144,14 +148,14 @@ class RedisBlackholeFaultTests {
 						.isLessThanOrEqualTo(T_CMD.plus(SLACK).toNanos());
 
 					// (1) Open: L1 hits at the healthy latency, misses served by the loader.
-					Latencies blackholedHits = RedisFrozenFaultTests.hits(cache, db, "L1 hits, blackholed, breaker open");
+					Latencies blackholedHits = hits(cache, db, "L1 hits, blackholed, breaker open");
 					long bound = Math.max(2 * b, b + millis(1));
 					report("B p99=" + Latencies.format(b) + "; blackholed p99=" + Latencies.format(blackholedHits.p99())
 							+ " (bound " + Latencies.format(bound) + ")");
 					assertThat(blackholedHits.p99()).isLessThanOrEqualTo(bound);
-					RedisFrozenFaultTests.misses(cache, db, "warm-up-miss-", 2_000, null);
+					misses(cache, db, "warm-up-miss-", 2_000, null);
 					Latencies probeCalls = new Latencies("probe calls");
-					Latencies overhead = RedisFrozenFaultTests.misses(cache, db, "open-miss-", 2_000, probeCalls);
+					Latencies overhead = misses(cache, db, "open-miss-", 2_000, probeCalls);
 					report("open " + overhead.summary() + (probeCalls.count() > 0 ? "; " + probeCalls.summary() : ""));
 					assertThat(overhead.p99()).isLessThanOrEqualTo(b + millis(1));
 					assertThat(service.item("open-annotated")).isEqualTo("open-annotated@v1");
@@ -307,51 +311,19 @@ class RedisBlackholeFaultTests {
 		FaultFixture.runner(this.redis.host(), this.redis.port())
 			.withPropertyValues("optimization.cache.redis.command-timeout=3s")
 			.run((context) -> {
-				TieredCache cache = cache(context, CACHE);
-				Database db = new Database();
-				cache.get("warm", () -> db.load("warm"));
-				await().atMost(Duration.ofSeconds(10)).until(context.getBean(InvalidationBusState.class)::isSubscribed);
-				this.redis.blackhole();
-				Queue<Object> results = new ConcurrentLinkedQueue<>();
-				List<Thread> callers = new ArrayList<>();
-				for (int i = 0; i < 2; i++) {
-					String key = "parked-" + i;
-					callers.add(new Thread(() -> {
-						try {
-							results.add(cache.get(key, () -> db.load(key)));
-						}
-						catch (Throwable ex) {
-							results.add(ex);
-						}
-					}));
-				}
-				callers.forEach(Thread::start);
-				await().atMost(Duration.ofSeconds(2))
-					.pollInterval(Duration.ofMillis(10))
-					.until(() -> callers.stream().allMatch((t) -> t.getState() == Thread.State.TIMED_WAITING));
-
-				long start = System.nanoTime();
-				context.close();
-				long closing = System.nanoTime() - start;
-				for (Thread caller : callers) {
-					caller.join(Duration.ofSeconds(5).toMillis());
-					assertThat(caller.isAlive()).isFalse();
-				}
-				report("context closed in " + Latencies.format(closing)
-						+ " with Redis blackholed and two callers parked on it; they got " + results);
-				assertThat(closing).isLessThan(Duration.ofSeconds(5).toNanos());
-				assertThat(results).containsExactlyInAnyOrder("parked-0@v1", "parked-1@v1");
+				FaultCalls.closesQuicklyWithCallersParked(context, cache(context, CACHE), this.redis::blackhole,
+						"blackholed");
 			});
 	}
 
 	/** Healthy: hot keys in both levels, the subscription up. */
 	private void warmUp(ApplicationContext context, TieredCache cache, Database db, ItemService service) {
-		for (int i = 0; i < RedisFrozenFaultTests.HOT; i++) {
-			String key = RedisFrozenFaultTests.hot(i);
+		for (int i = 0; i < HOT; i++) {
+			String key = hot(i);
 			assertThat(cache.get(key, () -> db.load(key))).isEqualTo(key + "@v1");
 		}
-		assertThat(stored(this.redis.adminBytes(), context, CACHE, RedisFrozenFaultTests.hot(7)))
-			.isEqualTo(RedisFrozenFaultTests.hot(7) + "@v1");
+		assertThat(stored(this.redis.adminBytes(), context, CACHE, hot(7)))
+			.isEqualTo(hot(7) + "@v1");
 		assertThat(service.item("a1")).isEqualTo("a1@v1");
 		await().atMost(Duration.ofSeconds(10)).until(context.getBean(InvalidationBusState.class)::isSubscribed);
 	}

@@ -1,10 +1,6 @@
 package io.github.optimization.cache.fault;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.optimization.cache.TieredCache;
@@ -19,6 +15,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.cache.Cache.ValueWrapper;
 
+import static io.github.optimization.cache.fault.FaultCalls.HOT;
+import static io.github.optimization.cache.fault.FaultCalls.ROUNDS;
+import static io.github.optimization.cache.fault.FaultCalls.hits;
+import static io.github.optimization.cache.fault.FaultCalls.hot;
+import static io.github.optimization.cache.fault.FaultCalls.misses;
 import static io.github.optimization.cache.fault.FaultFixture.K_HALF;
 import static io.github.optimization.cache.fault.FaultFixture.N_MIN;
 import static io.github.optimization.cache.fault.FaultFixture.SLACK;
@@ -43,10 +44,6 @@ import static org.awaitility.Awaitility.await;
 class RedisFrozenFaultTests {
 
 	private static final String CACHE = "items";
-
-	static final int HOT = 100;
-
-	static final int ROUNDS = 20_000;
 
 	@RegisterExtension
 	final RedisServerExtension redis = new RedisServerExtension();
@@ -179,97 +176,13 @@ class RedisFrozenFaultTests {
 			FaultFixture.runner(this.redis.port())
 				.withPropertyValues("optimization.cache.redis.command-timeout=3s")
 				.run((context) -> {
-					TieredCache cache = cache(context, CACHE);
-					Database db = new Database();
-					cache.get("warm", () -> db.load("warm"));
-					await().atMost(Duration.ofSeconds(10))
-						.until(context.getBean(InvalidationBusState.class)::isSubscribed);
-					this.redis.freeze();
-					Queue<Object> results = new ConcurrentLinkedQueue<>();
-					List<Thread> callers = new ArrayList<>();
-					for (int i = 0; i < 2; i++) {
-						String key = "parked-" + i;
-						callers.add(new Thread(() -> {
-							try {
-								results.add(cache.get(key, () -> db.load(key)));
-							}
-							catch (Throwable ex) {
-								results.add(ex);
-							}
-						}));
-					}
-					callers.forEach(Thread::start);
-					await().atMost(Duration.ofSeconds(2))
-						.pollInterval(Duration.ofMillis(10))
-						.until(() -> callers.stream().allMatch((t) -> t.getState() == Thread.State.TIMED_WAITING));
-
-					long start = System.nanoTime();
-					context.close();
-					long closing = System.nanoTime() - start;
-					for (Thread caller : callers) {
-						caller.join(Duration.ofSeconds(5).toMillis());
-						assertThat(caller.isAlive()).isFalse();
-					}
-					report("context closed in " + Latencies.format(closing)
-							+ " with Redis frozen and two callers parked on it; they got " + results);
-					assertThat(closing).isLessThan(Duration.ofSeconds(5).toNanos());
-					assertThat(results).containsExactlyInAnyOrder("parked-0@v1", "parked-1@v1");
+					FaultCalls.closesQuicklyWithCallersParked(context, cache(context, CACHE), this.redis::freeze,
+							"frozen");
 				});
 		}
 		finally {
 			this.redis.resume();
 		}
-	}
-
-	static String hot(int i) {
-		return "hot-" + i;
-	}
-
-	/** {@value #ROUNDS} L1 hits over the {@value #HOT} hot keys, each call timed. */
-	static Latencies hits(TieredCache cache, Database db, String name) {
-		Latencies latencies = new Latencies(name);
-		for (int i = 0; i < ROUNDS; i++) {
-			String key = hot(i % HOT);
-			long start = System.nanoTime();
-			Object value = cache.get(key, () -> db.load(key));
-			latencies.since(start);
-			if (value == null) {
-				throw new AssertionError("no value for " + key);
-			}
-		}
-		return latencies;
-	}
-
-	/**
-	 * Misses of new keys; records each call's time minus the loader's. Calls that reached
-	 * Redis (half-open probes) go to {@code probes} instead, with their full time.
-	 */
-	static Latencies misses(TieredCache cache, Database db, String prefix, int count, Latencies probes) {
-		Latencies overhead = new Latencies("miss overhead over the loader");
-		TieredCacheStatistics stats = cache.getStatistics();
-		for (int i = 0; i < count; i++) {
-			String key = prefix + i;
-			long[] loader = new long[1];
-			long requests = stats.l2Requests();
-			long start = System.nanoTime();
-			Object value = cache.get(key, () -> {
-				long loadStart = System.nanoTime();
-				String loaded = db.load(key);
-				loader[0] = System.nanoTime() - loadStart;
-				return loaded;
-			});
-			long elapsed = System.nanoTime() - start;
-			if (!(key + "@v1").equals(value)) {
-				throw new AssertionError("wrong value for " + key + ": " + value);
-			}
-			if (probes != null && stats.l2Requests() != requests) {
-				probes.record(elapsed);
-			}
-			else {
-				overhead.record(elapsed - loader[0]);
-			}
-		}
-		return overhead;
 	}
 
 }

@@ -20,6 +20,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.cache.Cache.ValueWrapper;
 
+import static io.github.optimization.cache.fault.FaultCalls.HOT;
+import static io.github.optimization.cache.fault.FaultCalls.ROUNDS;
+import static io.github.optimization.cache.fault.FaultCalls.hits;
+import static io.github.optimization.cache.fault.FaultCalls.hot;
+import static io.github.optimization.cache.fault.FaultCalls.misses;
 import static io.github.optimization.cache.fault.FaultFixture.D_RC;
 import static io.github.optimization.cache.fault.FaultFixture.K_HALF;
 import static io.github.optimization.cache.fault.FaultFixture.N_MIN;
@@ -46,10 +51,6 @@ import static org.awaitility.Awaitility.await;
 class RedisKilledFaultTests {
 
 	private static final String CACHE = "items";
-
-	private static final int HOT = 100;
-
-	private static final int ROUNDS = 20_000;
 
 	@RegisterExtension
 	final RedisServerExtension redis = new RedisServerExtension();
@@ -316,25 +317,6 @@ class RedisKilledFaultTests {
 						+ manager.flushCount(FlushReason.RUN_ID) + "; loads " + db.loads());
 				assertThat(manager.flushCount(FlushReason.RUN_ID)).as("the new run_id dropped L1").isPositive();
 			});
-	}
-
-	private static String hot(int i) {
-		return "hot-" + i;
-	}
-
-	/** ROUNDS L1 hits over the hot keys, each timed. */
-	private static Latencies hits(TieredCache cache, Database db, String name) {
-		Latencies latencies = new Latencies(name);
-		for (int i = 0; i < ROUNDS; i++) {
-			String key = hot(i % HOT);
-			long start = System.nanoTime();
-			Object value = cache.get(key, () -> db.load(key));
-			latencies.since(start);
-			if (value == null) {
-				throw new AssertionError("no value for " + key);
-			}
-		}
-		return latencies;
 	}
 
 }

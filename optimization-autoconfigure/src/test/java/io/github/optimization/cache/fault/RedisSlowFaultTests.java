@@ -30,6 +30,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationContext;
 
+import static io.github.optimization.cache.fault.FaultCalls.HOT;
+import static io.github.optimization.cache.fault.FaultCalls.hits;
+import static io.github.optimization.cache.fault.FaultCalls.hot;
+import static io.github.optimization.cache.fault.FaultCalls.misses;
 import static io.github.optimization.cache.fault.FaultFixture.K_HALF;
 import static io.github.optimization.cache.fault.FaultFixture.N_MIN;
 import static io.github.optimization.cache.fault.FaultFixture.SLACK;
@@ -77,10 +81,6 @@ class RedisSlowFaultTests {
 
 	/** T_slow for {@link #T_CMD_WIDE}. */
 	private static final Duration T_SLOW_WIDE = Duration.ofMillis(400);
-
-	private static final int HOT = 100;
-
-	private static final int ROUNDS = 20_000;
 
 	/** Concurrent callers while Redis is slow, so a thousand calls take seconds, not minutes. */
 	private static final int CALLERS = 16;
@@ -337,7 +337,7 @@ class RedisSlowFaultTests {
 			.pollInterval(Duration.ofMillis(10))
 			.until(() -> {
 				int r = round[0]++;
-				copy(hits(cache, db, 10), steadyCalls);
+				copy(hits(cache, db, "hits", 10), steadyCalls);
 				copy(misses(cache, db, "steady-" + r + "-", 5, steadyProbes), steadyCalls);
 				return System.nanoTime() - start >= STEADY.toNanos();
 			});
@@ -372,10 +372,6 @@ class RedisSlowFaultTests {
 			.count();
 		assertThat(waited).as("calls other than probes that took T_slow or longer").isZero();
 		return opening;
-	}
-
-	private static String hot(int i) {
-		return "hot-" + i;
 	}
 
 	private static void plantAll(ApplicationContext context, String prefix, int count) {
@@ -430,61 +426,11 @@ class RedisSlowFaultTests {
 		return new L2Reads(all, fromRedis.get());
 	}
 
-	private static Latencies hits(TieredCache cache, Database db, String name) {
-		return copy(hits(cache, db, ROUNDS), new Latencies(name));
-	}
-
 	private static Latencies copy(Latencies from, Latencies to) {
 		for (int i = 0; i < from.count(); i++) {
 			to.record(from.get(i));
 		}
 		return to;
-	}
-
-	private static Latencies hits(TieredCache cache, Database db, int rounds) {
-		Latencies latencies = new Latencies("hits");
-		for (int i = 0; i < rounds; i++) {
-			String key = hot(i % HOT);
-			long start = System.nanoTime();
-			Object value = cache.get(key, () -> db.load(key));
-			latencies.since(start);
-			if (!(key + "@v1").equals(value)) {
-				throw new AssertionError("wrong value for " + key + ": " + value);
-			}
-		}
-		return latencies;
-	}
-
-	/**
-	 * Misses of new keys; records each call's time minus the loader's. Calls that reached
-	 * Redis (half-open probes) go to {@code probes} instead, with their full time.
-	 */
-	private static Latencies misses(TieredCache cache, Database db, String prefix, int count, Latencies probes) {
-		Latencies overhead = new Latencies("miss overhead over the loader");
-		TieredCacheStatistics stats = cache.getStatistics();
-		for (int i = 0; i < count; i++) {
-			String key = prefix + i;
-			long[] loader = new long[1];
-			long requests = stats.l2Requests();
-			long start = System.nanoTime();
-			Object value = cache.get(key, () -> {
-				long loadStart = System.nanoTime();
-				String loaded = db.load(key);
-				loader[0] = System.nanoTime() - loadStart;
-				return loaded;
-			});
-			long elapsed = System.nanoTime() - start;
-			if (!(key + "@v1").equals(value)) {
-				throw new AssertionError("wrong value for " + key + ": " + value);
-			}
-			if (probes != null && stats.l2Requests() != requests) {
-				probes.record(elapsed);
-			}
-			else {
-				overhead.record(elapsed - loader[0]);
-			}
-		}
-		return overhead;
 	}
 
 	private record Transition(long nanos, State to) {
