@@ -9,6 +9,7 @@ import io.github.optimization.cache.redis.L2Store;
 import io.github.optimization.cache.redis.RedisInvalidationBus;
 import io.github.optimization.cache.redis.RedisL2Store;
 import io.github.optimization.resilience.CircuitBreakerL2Guard;
+import io.github.optimization.resilience.GuardedInvalidationPublisher;
 import io.github.optimization.resilience.RedisCircuitBreakerDefaults;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
@@ -106,7 +107,7 @@ class TieredCacheRedisConfiguration {
 				return cluster.connectPubSub(codec);
 			}
 			return ((RedisClient) client).connectPubSub(codec);
-		}, new GuardedPublisher(store, guard), () -> probeAndReadRunId(guard, connection));
+		}, new GuardedInvalidationPublisher(store, guard), () -> probeAndReadRunId(guard, connection));
 	}
 
 	@Bean
@@ -197,37 +198,6 @@ class TieredCacheRedisConfiguration {
 			}
 		}
 		return connection.runId();
-	}
-
-	/** Publishes through the breaker, like every other call of the cache to Redis. */
-	static final class GuardedPublisher implements RedisInvalidationBus.Publisher {
-
-		private final L2Store store;
-
-		private final L2Guard guard;
-
-		GuardedPublisher(L2Store store, L2Guard guard) {
-			this.store = store;
-			this.guard = guard;
-		}
-
-		@Override
-		public boolean publish(byte[] channel, byte[] message) {
-			if (!this.guard.tryAcquire()) {
-				return false;
-			}
-			long start = System.nanoTime();
-			try {
-				this.store.publish(channel, message);
-				this.guard.onSuccess(System.nanoTime() - start);
-				return true;
-			}
-			catch (RuntimeException ex) {
-				this.guard.onError(System.nanoTime() - start, ex);
-				return false;
-			}
-		}
-
 	}
 
 }

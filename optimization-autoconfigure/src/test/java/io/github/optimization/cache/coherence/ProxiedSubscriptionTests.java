@@ -7,6 +7,7 @@ import io.github.optimization.autoconfigure.cache.TieredCacheRedisConnection;
 import io.github.optimization.cache.L2Guard;
 import io.github.optimization.cache.redis.L2Store;
 import io.github.optimization.cache.redis.RedisInvalidationBus;
+import io.github.optimization.resilience.GuardedInvalidationPublisher;
 import io.github.optimization.test.redis.RedisServerExtension;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
@@ -146,24 +147,7 @@ class ProxiedSubscriptionTests {
 			RedisInvalidationBus.Settings settings = new RedisInvalidationBus.Settings(CHANNEL, PING_INTERVAL,
 					PONG_TIMEOUT, 10_000, 4096);
 			return new RedisInvalidationBus(settings, subscriptionClient, subscriptionClient::connectPubSub,
-					(channel, message) -> publish(store, guard, channel, message), connection::runId);
-		}
-
-		/** Publishes through the breaker, as the auto-configuration's publisher does. */
-		private static boolean publish(L2Store store, L2Guard guard, byte[] channel, byte[] message) {
-			if (!guard.tryAcquire()) {
-				return false;
-			}
-			long start = System.nanoTime();
-			try {
-				store.publish(channel, message);
-				guard.onSuccess(System.nanoTime() - start);
-				return true;
-			}
-			catch (RuntimeException ex) {
-				guard.onError(System.nanoTime() - start, ex);
-				return false;
-			}
+					new GuardedInvalidationPublisher(store, guard), connection::runId);
 		}
 
 	}
