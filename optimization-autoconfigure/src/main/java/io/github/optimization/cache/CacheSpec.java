@@ -19,9 +19,23 @@ import java.util.Objects;
  * @param l2Enabled whether the shared (Redis) level is used
  * @param loadWaitTimeout how long a caller waits for another caller's load of the same key
  * before loading itself
+ * @param staleWhileRevalidate how long after its TTL an entry is still returned at once
+ * while one background load replaces it; {@link Duration#ZERO} turns this off
+ * @param staleIfError how long after its TTL an entry is still returned when the loader
+ * throws; {@link Duration#ZERO} turns this off
+ * @param refreshAhead the fraction of the TTL, in [0, 1), before expiry within which a read
+ * of an entry starts one background load that replaces it; 0 turns this off
+ * @param clusterSingleFlight whether a cold key is loaded once across all instances (a
+ * Redis lock per key) rather than once per instance
+ * @param lockTtl how long a cluster-wide load lock lives in Redis, which bounds how long a
+ * crashed holder can make others wait
+ * @param lockPollInterval how often an instance waiting for another instance's load looks
+ * for its result in Redis
  */
 public record CacheSpec(Duration ttl, Duration nullTtl, boolean cacheNulls, double ttlJitter, boolean l1Enabled,
-		long l1MaximumSize, Duration l1Ttl, boolean l2Enabled, Duration loadWaitTimeout) {
+		long l1MaximumSize, Duration l1Ttl, boolean l2Enabled, Duration loadWaitTimeout, Duration staleWhileRevalidate,
+		Duration staleIfError, double refreshAhead, boolean clusterSingleFlight, Duration lockTtl,
+		Duration lockPollInterval) {
 
 	/** Built-in default TTL. */
 	public static final Duration DEFAULT_TTL = Duration.ofHours(1);
@@ -40,6 +54,12 @@ public record CacheSpec(Duration ttl, Duration nullTtl, boolean cacheNulls, doub
 
 	/** Built-in default wait for another caller's load. */
 	public static final Duration DEFAULT_LOAD_WAIT_TIMEOUT = Duration.ofSeconds(10);
+
+	/** Built-in default life of a cluster-wide load lock. */
+	public static final Duration DEFAULT_LOCK_TTL = Duration.ofSeconds(30);
+
+	/** Built-in default interval at which a waiting instance looks for another's load. */
+	public static final Duration DEFAULT_LOCK_POLL_INTERVAL = Duration.ofMillis(10);
 
 	/** The built-in defaults. */
 	public static CacheSpec defaults() {
@@ -63,6 +83,12 @@ public record CacheSpec(Duration ttl, Duration nullTtl, boolean cacheNulls, doub
 		b.l1Ttl = this.l1Ttl;
 		b.l2Enabled = this.l2Enabled;
 		b.loadWaitTimeout = this.loadWaitTimeout;
+		b.staleWhileRevalidate = this.staleWhileRevalidate;
+		b.staleIfError = this.staleIfError;
+		b.refreshAhead = this.refreshAhead;
+		b.clusterSingleFlight = this.clusterSingleFlight;
+		b.lockTtl = this.lockTtl;
+		b.lockPollInterval = this.lockPollInterval;
 		return b;
 	}
 
@@ -89,7 +115,55 @@ public record CacheSpec(Duration ttl, Duration nullTtl, boolean cacheNulls, doub
 
 		private Duration loadWaitTimeout = DEFAULT_LOAD_WAIT_TIMEOUT;
 
+		private Duration staleWhileRevalidate = Duration.ZERO;
+
+		private Duration staleIfError = Duration.ZERO;
+
+		private double refreshAhead;
+
+		private boolean clusterSingleFlight;
+
+		private Duration lockTtl = DEFAULT_LOCK_TTL;
+
+		private Duration lockPollInterval = DEFAULT_LOCK_POLL_INTERVAL;
+
 		private Builder() {
+		}
+
+		/** Set the stale-while-revalidate window ({@link Duration#ZERO}: off). */
+		public Builder staleWhileRevalidate(Duration staleWhileRevalidate) {
+			this.staleWhileRevalidate = staleWhileRevalidate;
+			return this;
+		}
+
+		/** Set the most staleness served when the loader throws ({@link Duration#ZERO}: off). */
+		public Builder staleIfError(Duration staleIfError) {
+			this.staleIfError = staleIfError;
+			return this;
+		}
+
+		/** Set the refresh-ahead fraction of the TTL (0: off). */
+		public Builder refreshAhead(double refreshAhead) {
+			this.refreshAhead = refreshAhead;
+			return this;
+		}
+
+		/** Set whether a cold key is loaded once across all instances. */
+		public Builder clusterSingleFlight(boolean clusterSingleFlight) {
+			this.clusterSingleFlight = clusterSingleFlight;
+			return this;
+		}
+
+		/** Set the life of a cluster-wide load lock. */
+		public Builder lockTtl(Duration lockTtl) {
+			this.lockTtl = lockTtl;
+			return this;
+		}
+
+		/** Set how often a waiting instance looks for another instance's load. */
+		public Builder lockPollInterval(Duration lockPollInterval) {
+			this.lockPollInterval = lockPollInterval;
+			return this;
 		}
 
 		/** Set how long a caller waits for another caller's load of the same key. */
@@ -158,6 +232,14 @@ public record CacheSpec(Duration ttl, Duration nullTtl, boolean cacheNulls, doub
 			positive(prefix, "null-ttl", this.nullTtl);
 			positive(prefix, "l1.ttl", this.l1Ttl);
 			positive(prefix, "load-wait-timeout", this.loadWaitTimeout);
+			notNegative(prefix, "stale-while-revalidate", this.staleWhileRevalidate);
+			notNegative(prefix, "stale-if-error", this.staleIfError);
+			positive(prefix, "cluster-single-flight.lock-ttl", this.lockTtl);
+			positive(prefix, "cluster-single-flight.poll-interval", this.lockPollInterval);
+			if (!(this.refreshAhead >= 0 && this.refreshAhead < 1)) {
+				throw new InvalidCacheSpecException(prefix + ".refresh-ahead",
+						"must be at least 0 and below 1 (a fraction of the TTL, e.g. 0.2), was " + this.refreshAhead);
+			}
 			if (!(this.ttlJitter >= 0 && this.ttlJitter < 1)) {
 				throw new InvalidCacheSpecException(prefix + ".ttl-jitter",
 						"must be at least 0 and below 1 (a fraction of the TTL), was " + this.ttlJitter);
@@ -171,7 +253,16 @@ public record CacheSpec(Duration ttl, Duration nullTtl, boolean cacheNulls, doub
 						"and " + prefix + ".l2.enabled are both false: a cache needs at least one level");
 			}
 			return new CacheSpec(this.ttl, this.nullTtl, this.cacheNulls, this.ttlJitter, this.l1Enabled,
-					this.l1MaximumSize, this.l1Ttl, this.l2Enabled, this.loadWaitTimeout);
+					this.l1MaximumSize, this.l1Ttl, this.l2Enabled, this.loadWaitTimeout, this.staleWhileRevalidate,
+					this.staleIfError, this.refreshAhead, this.clusterSingleFlight, this.lockTtl, this.lockPollInterval);
+		}
+
+		private static void notNegative(String prefix, String name, Duration value) {
+			Objects.requireNonNull(value, () -> prefix + "." + name + " must be set");
+			if (value.isNegative()) {
+				throw new InvalidCacheSpecException(prefix + "." + name,
+						"must not be negative, was " + value + " (use 0s to turn it off, or e.g. 30s)");
+			}
 		}
 
 		private static void positive(String prefix, String name, Duration value) {

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.github.optimization.autoconfigure.cache.TieredCacheProperties.CacheSettings;
+import io.github.optimization.autoconfigure.cache.TieredCacheProperties.ClusterSingleFlight;
 import io.github.optimization.cache.CacheSpec;
 
 /**
@@ -45,6 +46,25 @@ final class CacheSpecs {
 		}
 		if (settings.getLoadWaitTimeout() != null) {
 			builder.loadWaitTimeout(settings.getLoadWaitTimeout());
+		}
+		if (settings.getStaleWhileRevalidate() != null) {
+			builder.staleWhileRevalidate(settings.getStaleWhileRevalidate());
+		}
+		if (settings.getStaleIfError() != null) {
+			builder.staleIfError(settings.getStaleIfError());
+		}
+		if (settings.getRefreshAhead() != null) {
+			builder.refreshAhead(settings.getRefreshAhead());
+		}
+		ClusterSingleFlight cluster = settings.getClusterSingleFlight();
+		if (cluster.getEnabled() != null) {
+			builder.clusterSingleFlight(cluster.getEnabled());
+		}
+		if (cluster.getLockTtl() != null) {
+			builder.lockTtl(cluster.getLockTtl());
+		}
+		if (cluster.getPollInterval() != null) {
+			builder.lockPollInterval(cluster.getPollInterval());
 		}
 		if (settings.getL1().getEnabled() != null) {
 			builder.l1Enabled(settings.getL1().getEnabled());

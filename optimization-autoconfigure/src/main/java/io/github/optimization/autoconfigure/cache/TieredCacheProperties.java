@@ -145,9 +145,59 @@ public class TieredCacheProperties {
 		 */
 		private Duration loadWaitTimeout;
 
+		/**
+		 * How long after its TTL an entry is still returned at once while one background
+		 * load replaces it (stale-while-revalidate). Built-in default 0s (off).
+		 */
+		private Duration staleWhileRevalidate;
+
+		/**
+		 * How long after its TTL an entry is still returned, and counted, when the loader
+		 * throws (serve-stale-on-error); beyond it the exception propagates. Built-in
+		 * default 0s (off).
+		 */
+		private Duration staleIfError;
+
+		/**
+		 * Fraction of the TTL, in [0, 1), before expiry within which a read starts one
+		 * background load that replaces the entry, so a hot key never expires (e.g. 0.2:
+		 * the last fifth of its life). Built-in default 0 (off).
+		 */
+		private Double refreshAhead;
+
 		private final L1 l1 = new L1();
 
 		private final L2 l2 = new L2();
+
+		private final ClusterSingleFlight clusterSingleFlight = new ClusterSingleFlight();
+
+		public Duration getStaleWhileRevalidate() {
+			return this.staleWhileRevalidate;
+		}
+
+		public void setStaleWhileRevalidate(Duration staleWhileRevalidate) {
+			this.staleWhileRevalidate = staleWhileRevalidate;
+		}
+
+		public Duration getStaleIfError() {
+			return this.staleIfError;
+		}
+
+		public void setStaleIfError(Duration staleIfError) {
+			this.staleIfError = staleIfError;
+		}
+
+		public Double getRefreshAhead() {
+			return this.refreshAhead;
+		}
+
+		public void setRefreshAhead(Double refreshAhead) {
+			this.refreshAhead = refreshAhead;
+		}
+
+		public ClusterSingleFlight getClusterSingleFlight() {
+			return this.clusterSingleFlight;
+		}
 
 		public Duration getLoadWaitTimeout() {
 			return this.loadWaitTimeout;
@@ -244,6 +294,56 @@ public class TieredCacheProperties {
 
 		public void setTtl(Duration ttl) {
 			this.ttl = ttl;
+		}
+
+	}
+
+	/**
+	 * One load of a cold key across all instances, through a lock in Redis.
+	 */
+	public static class ClusterSingleFlight {
+
+		/**
+		 * Whether a cold key is loaded by one instance while the others wait for its
+		 * result in Redis (they load themselves after 'load-wait-timeout'). Without Redis
+		 * each instance still loads a key once. Built-in default false.
+		 */
+		private Boolean enabled;
+
+		/**
+		 * Life of the lock in Redis: the longest a crashed holder can keep other
+		 * instances waiting. Set it above the loader's longest call. Built-in default 30s.
+		 */
+		private Duration lockTtl;
+
+		/**
+		 * How often a waiting instance looks in Redis for the holder's result. Built-in
+		 * default 10ms.
+		 */
+		private Duration pollInterval;
+
+		public Boolean getEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(Boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getLockTtl() {
+			return this.lockTtl;
+		}
+
+		public void setLockTtl(Duration lockTtl) {
+			this.lockTtl = lockTtl;
+		}
+
+		public Duration getPollInterval() {
+			return this.pollInterval;
+		}
+
+		public void setPollInterval(Duration pollInterval) {
+			this.pollInterval = pollInterval;
 		}
 
 	}
