@@ -698,8 +698,22 @@ public class TieredCache implements Cache {
 	 * Redis level missed; the value is stored there too, never on a Redis client thread.
 	 */
 	@Override
-	@SuppressWarnings("unchecked")
 	public <T> CompletableFuture<T> retrieve(Object key, Supplier<CompletableFuture<T>> valueLoader) {
+		return retrieve(key, valueLoader, LoadOptions.DEFAULT);
+	}
+
+	/**
+	 * {@link #retrieve(Object, Supplier)} with per-call options (TTL, declared type, store
+	 * condition).
+	 * @param <T> the value type
+	 * @param key the key
+	 * @param valueLoader supplies the future of the loaded value
+	 * @param options the TTL, declared type and store condition of this call
+	 * @return the future of the cached or loaded value
+	 */
+	@SuppressWarnings("unchecked")
+	public <T> CompletableFuture<T> retrieve(Object key, Supplier<CompletableFuture<T>> valueLoader,
+			LoadOptions options) {
 		if (this.l1 != null) {
 			L1Entry entry = this.l1.getIfPresent(key);
 			if (entry != null) {
@@ -713,7 +727,7 @@ public class TieredCache implements Cache {
 			this.stats.misses.increment();
 			return running.result.thenApply((value) -> (T) value);
 		}
-		CompletableFuture<Decoded> fromL2 = (this.l2 != null) ? this.l2.readAsync(key, null)
+		CompletableFuture<Decoded> fromL2 = (this.l2 != null) ? this.l2.readAsync(key, options.type())
 				: CompletableFuture.completedFuture(null);
 		fromL2.thenComposeAsync((decoded) -> {
 			if (decoded == L2Tier.UNAVAILABLE) {
@@ -735,7 +749,9 @@ public class TieredCache implements Cache {
 				}
 				this.stats.loadSuccesses.increment();
 				this.stats.loadSuccessNanos.add(System.nanoTime() - start);
-				store(key, value, LoadOptions.DEFAULT, flight);
+				if (options.shouldStore(value)) {
+					store(key, value, options, flight);
+				}
 				return (Object) value;
 			}, this.asyncExecutor);
 		}, this.asyncExecutor).whenComplete((value, ex) -> {

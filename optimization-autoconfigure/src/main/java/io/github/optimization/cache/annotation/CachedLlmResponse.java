@@ -1,0 +1,61 @@
+package io.github.optimization.cache.annotation;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Inherited;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Caches the response of an expensive LLM or paid-API call in a two-level cache, and counts
+ * the tokens and money each call spent and each cache hit saved.
+ *
+ * <p>By default the key is a SHA-256 over a canonical encoding of the method identity and
+ * every argument (maps by sorted key, records and beans by property), so the model, its
+ * parameters, the system prompt and the tenant are all part of the key: two requests share
+ * an entry only when every argument is equal, however the arguments were built. Narrow it
+ * with {@link #key()} only when you know which arguments do not change the answer.
+ *
+ * <p>Supported return types: a value, {@code Optional}, {@code CompletableFuture} and
+ * Reactor's {@code Mono} (when Reactor is on the classpath).
+ *
+ * <pre class="code">
+ * &#64;CachedLlmResponse(cache = "research", ttl = "24h")
+ * public Answer research(Question question) { ... }
+ * </pre>
+ *
+ * <p>Settings the annotation does not give come from
+ * {@code optimization.cache.caches.<cache>.*}, then {@code optimization.cache.defaults.*}.
+ */
+@Target(ElementType.METHOD)
+@Retention(RetentionPolicy.RUNTIME)
+@Inherited
+@Documented
+public @interface CachedLlmResponse {
+
+	/**
+	 * The cache name.
+	 */
+	String cache() default "llm-responses";
+
+	/**
+	 * The time to live of stored responses, in Spring's duration format ({@code "24h"},
+	 * {@code "PT30M"}). Empty uses the cache's TTL.
+	 */
+	String ttl() default "";
+
+	/**
+	 * A SpEL expression over the arguments ({@code #request.prompt}, {@code #p0}) whose
+	 * value replaces the arguments in the key. Empty (the default) keys on every argument.
+	 */
+	String key() default "";
+
+	/**
+	 * A SpEL expression over the arguments naming the model the call uses (e.g.
+	 * {@code #request.model}), for the meters. Empty takes the model from the response's
+	 * usage.
+	 */
+	String model() default "";
+
+}
