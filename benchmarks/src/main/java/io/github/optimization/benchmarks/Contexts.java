@@ -40,7 +40,7 @@ final class Contexts {
 	 * Spring Boot's Lettuce command-latency metrics, excluded where Redis is used so that the
 	 * Spring contexts talk to Redis through the same bare Lettuce as the raw benchmark.
 	 */
-	private static final String NO_LETTUCE_METRICS = "spring.autoconfigure.exclude="
+	static final String NO_LETTUCE_METRICS = "spring.autoconfigure.exclude="
 			+ "org.springframework.boot.actuate.autoconfigure.metrics.redis.LettuceMetricsAutoConfiguration";
 
 	/** Same TTL for every cache, long enough that nothing expires during a trial. */
@@ -83,7 +83,7 @@ final class Contexts {
 				"spring.data.redis.port=" + redis.port(), "optimization.cache.enabled=false");
 	}
 
-	private static ConfigurableApplicationContext run(Class<?> configuration, String... properties) {
+	static ConfigurableApplicationContext run(Class<?> configuration, String... properties) {
 		List<String> all = new ArrayList<>(List.of("logging.level.root=warn", "spring.jmx.enabled=false"));
 		all.addAll(List.of(properties));
 		return new SpringApplicationBuilder(configuration).web(WebApplicationType.NONE)
