@@ -14,6 +14,9 @@ import org.springframework.cache.Cache.ValueRetrievalException;
  * every waiter and nothing is cached). A change of the key while the load runs (a local put
  * or eviction, a clear, or another instance's invalidation) makes the flight stale: the
  * leader then installs nothing, and callers arriving later start a fresh load.
+ *
+ * <p>A background refresh (stale-while-revalidate, refresh-ahead) is a flight too, with no
+ * leading caller: so there is at most one load of a key at a time, whatever started it.
  */
 final class Flight {
 
@@ -27,6 +30,18 @@ final class Flight {
 
 	/** The key's digest when the cache tracks keys for invalidations, else {@code null}. */
 	final String digest;
+
+	/**
+	 * A stale entry (in a cache with stale-while-revalidate or stale-if-error) to return in place
+	 * of a loader failure while it is within the stale-if-error window; else {@code null}.
+	 */
+	volatile L1Entry stale;
+
+	/**
+	 * Set when this flight's read of Redis returned a stale or nearly expired value: the
+	 * leader starts a background refresh once the flight is over.
+	 */
+	volatile RefreshTrigger refreshAfter;
 
 	final Versions.Ticket ticket;
 

@@ -5,8 +5,11 @@ import org.springframework.cache.Cache.ValueWrapper;
 /**
  * A value held in the in-process level, with the life it was given. It is its own
  * {@link ValueWrapper}, so an L1 hit through {@code Cache.get(key)} allocates nothing.
+ * Caches with stale-while-revalidate, stale-if-error or refresh-ahead hold
+ * {@link TimedL1Entry}s, which also know when they stop being fresh; other caches hold
+ * plain entries, as small as before those options existed.
  */
-final class L1Entry implements ValueWrapper {
+sealed class L1Entry implements ValueWrapper permits TimedL1Entry {
 
 	/** Stands for a cached {@code null}. */
 	static final Object NULL = new Object() {
@@ -30,7 +33,7 @@ final class L1Entry implements ValueWrapper {
 	}
 
 	@Override
-	public Object get() {
+	public final Object get() {
 		return (this.stored == NULL) ? null : this.stored;
 	}
 

@@ -133,6 +133,15 @@ final class L2Tier {
 
 	/** Whether the value was written; {@code false} when skipped or failed. */
 	boolean write(Object key, Object value, JavaType type, long ttlMillis) {
+		return write(key, value, type, ttlMillis, ttlMillis);
+	}
+
+	/**
+	 * Write a value that is fresh for {@code ttlMillis} (the expiry in its envelope) and kept by
+	 * Redis for {@code lifeMillis} (its {@code PX}), longer when stale values are served.
+	 * @return whether the value was written; {@code false} when skipped or failed
+	 */
+	boolean write(Object key, Object value, JavaType type, long ttlMillis, long lifeMillis) {
 		byte[] redisKey = this.keys.redisKey(key);
 		// Ask first: while the breaker is open the value is not even encoded.
 		if (!permitted()) {
@@ -145,7 +154,7 @@ final class L2Tier {
 		}
 		long start = System.nanoTime();
 		try {
-			this.store.set(redisKey, bytes, ttlMillis);
+			this.store.set(redisKey, bytes, lifeMillis);
 		}
 		catch (RuntimeException ex) {
 			failed(start, "set", ex);
@@ -155,8 +164,11 @@ final class L2Tier {
 		return true;
 	}
 
-	/** {@code TRUE} if written, {@code FALSE} if the key existed, {@code null} if unknown. */
-	Boolean writeIfAbsent(Object key, Object value, JavaType type, long ttlMillis) {
+	/**
+	 * Like {@link #write(Object, Object, JavaType, long, long)}, unless the key exists.
+	 * @return {@code TRUE} if written, {@code FALSE} if the key existed, {@code null} if unknown
+	 */
+	Boolean writeIfAbsent(Object key, Object value, JavaType type, long ttlMillis, long lifeMillis) {
 		byte[] redisKey = this.keys.redisKey(key);
 		if (!permitted()) {
 			return null;
@@ -168,7 +180,7 @@ final class L2Tier {
 		}
 		long start = System.nanoTime();
 		try {
-			boolean written = this.store.setIfAbsent(redisKey, bytes, ttlMillis);
+			boolean written = this.store.setIfAbsent(redisKey, bytes, lifeMillis);
 			succeeded(start);
 			return written;
 		}

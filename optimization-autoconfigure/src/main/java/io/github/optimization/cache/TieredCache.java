@@ -11,7 +11,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
-import com.fasterxml.jackson.databind.JavaType;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.RemovalCause;
@@ -40,7 +39,14 @@ import org.springframework.cache.support.SimpleValueWrapper;
  * <p>Redis failures, timeouts, an open circuit breaker and unreadable bytes never reach the
  * caller: they are counted in {@link #getStatistics()}, logged at a bounded rate, and the
  * call is served from L1 or the loader. Loader exceptions are the caller's business and
- * propagate.
+ * propagate, unless stale-if-error answers them with a stale value.
+ *
+ * <p><b>Stale entries</b> (each optional, per cache): an entry is fresh for its TTL; with
+ * stale-while-revalidate or stale-if-error it is kept in both levels for the TTL plus the
+ * longer window (its Redis envelope still holds the fresh-until time). Reads with a loader
+ * get a stale entry within the stale-while-revalidate window at once while one background
+ * load replaces it; with refresh-ahead, a fresh entry close to its expiry is replaced the
+ * same way. Reads without a loader ({@link #get(Object)}) see fresh entries only.
  *
  * <p>Thread-safe. Keys must have stable {@code equals}/{@code hashCode} and, with a Redis
  * level, an unambiguous encoding (see {@link CacheKeyEncoder}).
@@ -62,6 +68,15 @@ public class TieredCache implements Cache {
 	private final Executor asyncExecutor;
 
 	private final TieredCacheStatistics stats;
+
+	/**
+	 * The rules of stale-while-revalidate, stale-if-error and refresh-ahead; {@code null} when
+	 * all three are off, and then every path works as without them.
+	 */
+	private final Freshness freshness;
+
+	/** Logs background refreshes that failed and stale values served for failed loads. */
+	private final OutageLog loaderLog = new OutageLog();
 
 	private final ConcurrentHashMap<Object, Flight> flights = new ConcurrentHashMap<>();
 
@@ -96,6 +111,7 @@ public class TieredCache implements Cache {
 		// TTL bounds an entry's life.
 		this.l1CapNanos = (l2 != null) ? spec.l1Ttl().toNanos() : Long.MAX_VALUE;
 		this.loadWaitNanos = spec.loadWaitTimeout().toNanos();
+		this.freshness = Freshness.of(spec, ticker);
 		this.keysByDigest = (l2 != null && publisher != InvalidationPublisher.NONE && spec.l1Enabled())
 				? new ConcurrentHashMap<>() : null;
 		this.l1 = spec.l1Enabled() ? buildL1(spec, ticker, maintenanceExecutor, stats, this.keysByDigest) : null;
@@ -152,16 +168,21 @@ public class TieredCache implements Cache {
 
 	// ---------------------------------------------------------------- reads
 
+	/**
+	 * {@inheritDoc}
+	 * <p>Returns fresh entries only: with stale-while-revalidate or stale-if-error, a stale entry
+	 * is a miss here, so the caller's own load replaces it.
+	 */
 	@Override
 	public ValueWrapper get(Object key) {
 		if (this.l1 != null) {
 			L1Entry entry = this.l1.getIfPresent(key);
-			if (entry != null) {
+			if (entry != null && (this.freshness == null || this.freshness.isFresh(entry))) {
 				this.stats.l1Hits.increment();
 				return entry;
 			}
 		}
-		Object stored = readL2(key, null, this.versions.ticket(key), null);
+		Object stored = readL2(key, LoadOptions.DEFAULT, this.versions.ticket(key), null);
 		if (stored == null) {
 			this.stats.misses.increment();
 			return null;
@@ -173,7 +194,8 @@ public class TieredCache implements Cache {
 	 * Look in the in-process level only, counting a hit if found (a miss is counted by the
 	 * lookup that follows). Allocates nothing.
 	 * @param key the key
-	 * @return the entry, or {@code null} if L1 does not hold the key
+	 * @return the entry, or {@code null} if L1 does not hold the key, or holds it stale or due
+	 * for a refresh-ahead (which {@link #getOrLoad} then handles)
 	 */
 	public ValueWrapper getFromL1(Object key) {
 		if (this.l1 == null) {
@@ -181,6 +203,9 @@ public class TieredCache implements Cache {
 		}
 		L1Entry entry = this.l1.getIfPresent(key);
 		if (entry != null) {
+			if (this.freshness != null && !this.freshness.isQuiet(entry)) {
+				return null;
+			}
 			this.stats.l1Hits.increment();
 		}
 		return entry;
@@ -208,6 +233,10 @@ public class TieredCache implements Cache {
 	 * Return the cached value for a key, or load, store and return it. One loader call per
 	 * key per JVM: concurrent callers for the same key wait for the first one's result (for
 	 * at most the cache's load-wait timeout, after which they load themselves).
+	 * <p>With stale-while-revalidate, a stale entry within its window is returned at once and
+	 * one background load (this caller's loader, on the cache's asynchronous executor) replaces
+	 * it; with refresh-ahead, so is a fresh entry close to its expiry. With stale-if-error, a
+	 * loader failure is answered with a stale entry within that window.
 	 * @param key the key
 	 * @param loader the loader
 	 * @param options the TTL, declared type and store condition of this call
@@ -216,14 +245,22 @@ public class TieredCache implements Cache {
 	 * loader threw
 	 */
 	public Object getOrLoad(Object key, Callable<?> loader, LoadOptions options) {
+		L1Entry stale = null;
 		if (this.l1 != null) {
 			L1Entry entry = this.l1.getIfPresent(key);
 			if (entry != null) {
-				this.stats.l1Hits.increment();
-				return entry.get();
+				if (this.freshness == null || this.freshness.isQuiet(entry)) {
+					this.stats.l1Hits.increment();
+					return entry.get();
+				}
+				if (servedWhileRefreshing(key, entry, loader, null, options)) {
+					return entry.get();
+				}
+				stale = entry;
 			}
 		}
 		Flight flight = new Flight(digestIfTracking(key), this.versions.ticket(key), true);
+		flight.stale = stale;
 		Flight running = this.flights.putIfAbsent(key, flight);
 		if (running != null) {
 			this.stats.misses.increment();
@@ -232,7 +269,14 @@ public class TieredCache implements Cache {
 			}
 			catch (TimeoutException ex) {
 				// The leader is stuck: do not let it hold this caller too.
-				return callLoader(key, loader, options, new Flight(flight.digest, this.versions.ticket(key), true));
+				Flight own = new Flight(flight.digest, this.versions.ticket(key), true);
+				own.stale = stale;
+				try {
+					return callLoader(key, loader, options, own);
+				}
+				catch (ValueRetrievalException failure) {
+					return staleOnError(own, failure);
+				}
 			}
 		}
 		try {
@@ -240,12 +284,26 @@ public class TieredCache implements Cache {
 			flight.result.complete(value);
 			return value;
 		}
+		catch (ValueRetrievalException ex) {
+			try {
+				Object value = staleOnError(flight, ex);
+				flight.result.complete(value);
+				return value;
+			}
+			catch (ValueRetrievalException failure) {
+				flight.result.completeExceptionally(failure);
+				throw failure;
+			}
+		}
 		catch (RuntimeException | Error ex) {
 			flight.result.completeExceptionally(ex);
 			throw ex;
 		}
 		finally {
 			this.flights.remove(key, flight);
+			if (flight.refreshAfter != null) {
+				refresh(key, null, flight.stale, loader, null, options, flight.refreshAfter);
+			}
 		}
 	}
 
@@ -253,12 +311,12 @@ public class TieredCache implements Cache {
 		if (this.l1 != null) {
 			// A flight for this key may have finished between our miss and our registration.
 			L1Entry entry = this.l1.getIfPresent(key);
-			if (entry != null) {
+			if (entry != null && (this.freshness == null || this.freshness.isFresh(entry))) {
 				this.stats.l1Hits.increment();
 				return entry.get();
 			}
 		}
-		Object stored = readL2(key, options.type(), flight.ticket, flight);
+		Object stored = readL2(key, options, flight.ticket, flight);
 		if (stored != null) {
 			return (stored == L1Entry.NULL) ? null : stored;
 		}
@@ -285,12 +343,16 @@ public class TieredCache implements Cache {
 		return value;
 	}
 
-	/** The stored form (L1Entry.NULL for a cached null) read from L2, or null on a miss. */
-	private Object readL2(Object key, JavaType type, Versions.Ticket ticket, Flight flight) {
+	/**
+	 * The stored form (L1Entry.NULL for a cached null) read from L2, or null on a miss. With a
+	 * flight (a read with a loader), a stale value within its stale-while-revalidate window is
+	 * returned too (see {@link #fromL2}).
+	 */
+	private Object readL2(Object key, LoadOptions options, Versions.Ticket ticket, Flight flight) {
 		if (this.l2 == null) {
 			return null;
 		}
-		Decoded decoded = this.l2.read(key, type);
+		Decoded decoded = this.l2.read(key, options.type());
 		if (decoded == L2Tier.UNAVAILABLE) {
 			if (flight != null) {
 				flight.l2Unavailable = true;
@@ -300,8 +362,11 @@ public class TieredCache implements Cache {
 		if (decoded == null) {
 			return null;
 		}
-		this.stats.l2Hits.increment();
 		Object stored = decoded.isNull() ? L1Entry.NULL : decoded.value();
+		if (this.freshness != null) {
+			return fromL2(key, stored, decoded.expiresAtEpochMillis(), options.ttl(), ticket, flight);
+		}
+		this.stats.l2Hits.increment();
 		fillFromL2(key, stored, decoded.expiresAtEpochMillis(), ticket, flight);
 		return stored;
 	}
@@ -310,11 +375,77 @@ public class TieredCache implements Cache {
 		if (this.l1 == null) {
 			return;
 		}
+		if (this.freshness != null) {
+			fillTimed(key, stored, expiresAtMillis, null, ticket, flight);
+			return;
+		}
 		long remainingMillis = expiresAtMillis - this.l2.nowMillis();
 		if (remainingMillis <= 0) {
 			return;
 		}
-		install(key, stored, l1Life(remainingMillis), ticket, flight);
+		install(key, entry(key, stored, remainingMillis, remainingMillis, remainingMillis, flight), ticket, flight);
+	}
+
+	/**
+	 * What a cache with stale options makes of a value read from Redis, whose envelope holds
+	 * its fresh-until time: it goes into L1 with that and its remaining physical life; it is
+	 * returned (counted as a hit) if fresh or, with a flight, within its stale-while-revalidate
+	 * window, in which case, as when it is due for a refresh-ahead, the flight's leader starts a
+	 * background refresh. A staler value is kept on the flight for stale-if-error.
+	 * @return the stored form to return, or {@code null} when the caller is to load
+	 */
+	private Object fromL2(Object key, Object stored, long freshUntilMillis, Duration ttlOverride,
+			Versions.Ticket ticket, Flight flight) {
+		L1Entry entry = fillTimed(key, stored, freshUntilMillis, ttlOverride, ticket, flight);
+		if (entry == null) {
+			return null;
+		}
+		long now = this.freshness.now();
+		int state = this.freshness.state(entry, now);
+		if (state == Freshness.FRESH || (state == Freshness.DUE && flight == null)) {
+			this.stats.l2Hits.increment();
+			return stored;
+		}
+		if (flight == null) {
+			return null;
+		}
+		if (state == Freshness.DUE || state == Freshness.REVALIDATE) {
+			this.stats.l2Hits.increment();
+			if (state == Freshness.REVALIDATE) {
+				this.stats.staleServedRevalidating.increment();
+				flight.stale = entry;
+			}
+			flight.refreshAfter = (state == Freshness.DUE) ? RefreshTrigger.AHEAD : RefreshTrigger.STALE;
+			return stored;
+		}
+		if (this.freshness.servesOnError(entry, now)) {
+			flight.stale = Freshness.newer(flight.stale, entry);
+		}
+		return null;
+	}
+
+	/**
+	 * Put a value read from Redis into L1 (if the cache has one) with its fresh-until time and
+	 * its remaining physical life.
+	 * @return the entry, or {@code null} if its physical life is over
+	 */
+	private L1Entry fillTimed(Object key, Object stored, long freshUntilMillis, Duration ttlOverride,
+			Versions.Ticket ticket, Flight flight) {
+		L1Entry entry = timedEntry(key, stored, freshUntilMillis, ttlOverride, flight);
+		if (entry != null && this.l1 != null) {
+			install(key, entry, ticket, flight);
+		}
+		return entry;
+	}
+
+	/** The L1 entry for a value read from Redis, or {@code null} if its physical life is over. */
+	private L1Entry timedEntry(Object key, Object stored, long freshUntilMillis, Duration ttlOverride, Flight flight) {
+		long freshMillis = freshUntilMillis - this.l2.nowMillis();
+		long lifeMillis = this.freshness.lifeMillis(freshMillis);
+		if (lifeMillis <= 0) {
+			return null;
+		}
+		return entry(key, stored, freshMillis, lifeMillis, nominalTtlMillis(stored, ttlOverride), flight);
 	}
 
 	// ---------------------------------------------------------------- writes
@@ -348,9 +479,10 @@ public class TieredCache implements Cache {
 			return;
 		}
 		long ttlMillis = ttlMillis(value, options.ttl());
+		long lifeMillis = (this.freshness != null) ? this.freshness.lifeMillis(ttlMillis) : ttlMillis;
 		this.stats.puts.increment();
 		if (this.l2 != null && (flight == null || (flight.isCurrent() && !flight.l2Unavailable))) {
-			boolean written = this.l2.write(key, value, options.type(), ttlMillis);
+			boolean written = this.l2.write(key, value, options.type(), ttlMillis, lifeMillis);
 			if (written && flight != null && !flight.isCurrent()) {
 				// The key changed while we wrote an older value: do not leave it behind.
 				this.l2.delete(key);
@@ -361,16 +493,22 @@ public class TieredCache implements Cache {
 			}
 		}
 		if (this.l1 != null) {
-			install(key, (value != null) ? value : L1Entry.NULL, l1Life(ttlMillis),
+			install(key, entry(key, (value != null) ? value : L1Entry.NULL, ttlMillis, lifeMillis, ttlMillis, flight),
 					(flight != null) ? flight.ticket : null, flight);
 		}
 	}
 
-	private long ttlMillis(Object value, Duration ttlOverride) {
+	/** The TTL of a value before jitter: the per-call or cache TTL, at most the null TTL for null. */
+	private long nominalTtlMillis(Object value, Duration ttlOverride) {
 		long ttl = ((ttlOverride != null) ? ttlOverride : this.spec.ttl()).toMillis();
-		if (value == null) {
+		if (value == null || value == L1Entry.NULL) {
 			ttl = Math.min(ttl, this.spec.nullTtl().toMillis());
 		}
+		return ttl;
+	}
+
+	private long ttlMillis(Object value, Duration ttlOverride) {
+		long ttl = nominalTtlMillis(value, ttlOverride);
 		double jitter = this.spec.ttlJitter();
 		if (jitter > 0) {
 			ttl -= (long) (ThreadLocalRandom.current().nextDouble() * jitter * ttl);
@@ -383,16 +521,30 @@ public class TieredCache implements Cache {
 	}
 
 	/**
+	 * A new L1 entry (the only way entries are made, so a cache with stale options holds only
+	 * timed ones).
+	 * @param freshMillis how much longer the value is fresh (negative if stale already)
+	 * @param lifeMillis how much longer it is kept (capped here by the L1 lifetime cap)
+	 * @param ttlMillis the TTL it was written with (for refresh-ahead)
+	 */
+	private L1Entry entry(Object key, Object stored, long freshMillis, long lifeMillis, long ttlMillis, Flight flight) {
+		String digest = (flight != null && flight.digest != null) ? flight.digest : digestIfTracking(key);
+		if (this.freshness == null) {
+			return new L1Entry(stored, l1Life(lifeMillis), digest);
+		}
+		return this.freshness.entry(stored, l1Life(lifeMillis), digest, freshMillis, ttlMillis);
+	}
+
+	/**
 	 * Put an entry in L1, atomically with any change of the key: with a ticket or flight, the
 	 * entry goes in only if nothing changed the key since they were taken.
 	 */
-	private void install(Object key, Object stored, long lifeNanos, Versions.Ticket ticket, Flight flight) {
+	private void install(Object key, L1Entry entry, Versions.Ticket ticket, Flight flight) {
 		if (this.keysByDigest == null && ticket == null) {
-			this.l1.put(key, new L1Entry(stored, lifeNanos, null));
+			this.l1.put(key, entry);
 			return;
 		}
-		String digest = (flight != null && flight.digest != null) ? flight.digest : digestIfTracking(key);
-		L1Entry entry = new L1Entry(stored, lifeNanos, digest);
+		String digest = entry.digest;
 		this.l1.asMap().compute(key, (k, old) -> {
 			// Publish the mapping before looking at the flags: an invalidation bumps them
 			// before looking the mapping up, so one of the two always sees the other.
@@ -409,11 +561,15 @@ public class TieredCache implements Cache {
 		});
 	}
 
+	/**
+	 * {@inheritDoc}
+	 * <p>A stale entry counts as absent.
+	 */
 	@Override
 	public ValueWrapper putIfAbsent(Object key, Object value) {
 		if (this.l1 != null) {
 			L1Entry existing = this.l1.getIfPresent(key);
-			if (existing != null) {
+			if (existing != null && (this.freshness == null || this.freshness.isFresh(existing))) {
 				return existing;
 			}
 		}
@@ -422,27 +578,29 @@ public class TieredCache implements Cache {
 		}
 		Versions.Ticket ticket = this.versions.ticket(key);
 		long ttlMillis = ttlMillis(value, null);
+		long lifeMillis = (this.freshness != null) ? this.freshness.lifeMillis(ttlMillis) : ttlMillis;
 		if (this.l2 != null) {
-			Boolean written = this.l2.writeIfAbsent(key, value, null, ttlMillis);
+			Boolean written = this.l2.writeIfAbsent(key, value, null, ttlMillis, lifeMillis);
 			if (Boolean.FALSE.equals(written)) {
 				Decoded decoded = this.l2.read(key, null);
 				if (decoded != null && decoded != L2Tier.UNAVAILABLE) {
 					Object stored = decoded.isNull() ? L1Entry.NULL : decoded.value();
-					fillFromL2(key, stored, decoded.expiresAtEpochMillis(), ticket, null);
-					return new SimpleValueWrapper((stored == L1Entry.NULL) ? null : stored);
+					if (this.freshness == null || decoded.expiresAtEpochMillis() > this.l2.nowMillis()) {
+						fillFromL2(key, stored, decoded.expiresAtEpochMillis(), ticket, null);
+						return new SimpleValueWrapper((stored == L1Entry.NULL) ? null : stored);
+					}
 				}
-				// The existing entry is unreadable (refused or gone): replace it.
-				this.l2.write(key, value, null, ttlMillis);
+				// The existing entry is unreadable (refused or gone) or stale: replace it.
+				this.l2.write(key, value, null, ttlMillis, lifeMillis);
 			}
 		}
 		this.stats.puts.increment();
 		L1Entry previous = null;
 		if (this.l1 != null) {
-			L1Entry entry = new L1Entry((value != null) ? value : L1Entry.NULL, l1Life(ttlMillis),
-					digestIfTracking(key));
+			L1Entry entry = entry(key, (value != null) ? value : L1Entry.NULL, ttlMillis, lifeMillis, ttlMillis, null);
 			L1Entry[] existing = new L1Entry[1];
 			this.l1.asMap().compute(key, (k, old) -> {
-				if (old != null) {
+				if (old != null && (this.freshness == null || this.freshness.isFresh(old))) {
 					existing[0] = old;
 					return old;
 				}
@@ -670,7 +828,7 @@ public class TieredCache implements Cache {
 	public CompletableFuture<?> retrieve(Object key) {
 		if (this.l1 != null) {
 			L1Entry entry = this.l1.getIfPresent(key);
-			if (entry != null) {
+			if (entry != null && (this.freshness == null || this.freshness.isFresh(entry))) {
 				this.stats.l1Hits.increment();
 				return CompletableFuture.completedFuture(entry);
 			}
@@ -685,9 +843,17 @@ public class TieredCache implements Cache {
 				this.stats.misses.increment();
 				return null;
 			}
-			this.stats.l2Hits.increment();
 			Object stored = decoded.isNull() ? L1Entry.NULL : decoded.value();
-			fillFromL2(key, stored, decoded.expiresAtEpochMillis(), ticket, null);
+			if (this.freshness != null) {
+				if (fromL2(key, stored, decoded.expiresAtEpochMillis(), null, ticket, null) == null) {
+					this.stats.misses.increment();
+					return null;
+				}
+			}
+			else {
+				this.stats.l2Hits.increment();
+				fillFromL2(key, stored, decoded.expiresAtEpochMillis(), ticket, null);
+			}
 			return new SimpleValueWrapper((stored == L1Entry.NULL) ? null : stored);
 		}, this.asyncExecutor);
 	}
@@ -704,7 +870,7 @@ public class TieredCache implements Cache {
 
 	/**
 	 * {@link #retrieve(Object, Supplier)} with per-call options (TTL, declared type, store
-	 * condition).
+	 * condition). Stale entries are handled as by {@link #getOrLoad}.
 	 * @param <T> the value type
 	 * @param key the key
 	 * @param valueLoader supplies the future of the loaded value
@@ -714,14 +880,22 @@ public class TieredCache implements Cache {
 	@SuppressWarnings("unchecked")
 	public <T> CompletableFuture<T> retrieve(Object key, Supplier<CompletableFuture<T>> valueLoader,
 			LoadOptions options) {
+		L1Entry stale = null;
 		if (this.l1 != null) {
 			L1Entry entry = this.l1.getIfPresent(key);
 			if (entry != null) {
-				this.stats.l1Hits.increment();
-				return CompletableFuture.completedFuture((T) entry.get());
+				if (this.freshness == null || this.freshness.isQuiet(entry)) {
+					this.stats.l1Hits.increment();
+					return CompletableFuture.completedFuture((T) entry.get());
+				}
+				if (servedWhileRefreshing(key, entry, null, valueLoader, options)) {
+					return CompletableFuture.completedFuture((T) entry.get());
+				}
+				stale = entry;
 			}
 		}
 		Flight flight = new Flight(digestIfTracking(key), this.versions.ticket(key), false);
+		flight.stale = stale;
 		Flight running = this.flights.putIfAbsent(key, flight);
 		if (running != null) {
 			this.stats.misses.increment();
@@ -734,10 +908,16 @@ public class TieredCache implements Cache {
 				flight.l2Unavailable = true;
 			}
 			else if (decoded != null) {
-				this.stats.l2Hits.increment();
 				Object stored = decoded.isNull() ? L1Entry.NULL : decoded.value();
-				fillFromL2(key, stored, decoded.expiresAtEpochMillis(), flight.ticket, flight);
-				return CompletableFuture.completedFuture((stored == L1Entry.NULL) ? null : stored);
+				if (this.freshness == null) {
+					this.stats.l2Hits.increment();
+					fillFromL2(key, stored, decoded.expiresAtEpochMillis(), flight.ticket, flight);
+					return CompletableFuture.completedFuture((stored == L1Entry.NULL) ? null : stored);
+				}
+				Object served = fromL2(key, stored, decoded.expiresAtEpochMillis(), options.ttl(), flight.ticket, flight);
+				if (served != null) {
+					return CompletableFuture.completedFuture((served == L1Entry.NULL) ? null : served);
+				}
 			}
 			this.stats.misses.increment();
 			long start = System.nanoTime();
@@ -745,6 +925,9 @@ public class TieredCache implements Cache {
 				if (ex != null) {
 					this.stats.loadFailures.increment();
 					this.stats.loadFailureNanos.add(System.nanoTime() - start);
+					if (servesStaleOnError(flight, ex)) {
+						return flight.stale.get();
+					}
 					throw (ex instanceof CompletionException completion) ? completion : new CompletionException(ex);
 				}
 				this.stats.loadSuccesses.increment();
@@ -762,8 +945,188 @@ public class TieredCache implements Cache {
 			else {
 				flight.result.complete(value);
 			}
+			if (flight.refreshAfter != null) {
+				refresh(key, null, flight.stale, null, valueLoader, options, flight.refreshAfter);
+			}
 		});
 		return flight.result.thenApply((value) -> (T) value);
+	}
+
+	// ---------------------------------------------------------------- stale entries and refreshes
+
+	/**
+	 * Answer a read with a loader of an L1 entry that is not a plain hit: a hit that starts a
+	 * refresh-ahead, a stale hit within the stale-while-revalidate window that starts a
+	 * revalidation, or {@code false} when the entry is too stale and the caller is to load.
+	 * Exactly one of the loaders is given.
+	 */
+	private boolean servedWhileRefreshing(Object key, L1Entry entry, Callable<?> loader,
+			Supplier<? extends CompletableFuture<?>> asyncLoader, LoadOptions options) {
+		int state = this.freshness.state(entry, this.freshness.now());
+		if (state == Freshness.EXPIRED) {
+			return false;
+		}
+		this.stats.l1Hits.increment();
+		if (state == Freshness.REVALIDATE) {
+			this.stats.staleServedRevalidating.increment();
+			refresh(key, entry, entry, loader, asyncLoader, options, RefreshTrigger.STALE);
+		}
+		else if (state == Freshness.DUE) {
+			refresh(key, entry, entry, loader, asyncLoader, options, RefreshTrigger.AHEAD);
+		}
+		return true;
+	}
+
+	/**
+	 * Start one background load that replaces a key's entry, on the asynchronous executor,
+	 * unless a load of the key runs already: the refresh is a flight, so there is at most one
+	 * per key per JVM, callers that miss meanwhile wait for it, and a put, eviction, clear or
+	 * invalidation while it runs keeps its value out of both levels. It first reads Redis, where
+	 * another instance may have stored a fresh value already.
+	 * @param seen the L1 entry that asked for the refresh, or {@code null}; if L1 now holds
+	 * another, fresh one, there is nothing to do
+	 * @param fallback what callers waiting for the refresh get if it fails, while within the
+	 * stale-if-error window, or {@code null}
+	 */
+	private void refresh(Object key, L1Entry seen, L1Entry fallback, Callable<?> loader,
+			Supplier<? extends CompletableFuture<?>> asyncLoader, LoadOptions options, RefreshTrigger trigger) {
+		if (this.flights.containsKey(key)) {
+			return;
+		}
+		Flight flight = new Flight(digestIfTracking(key), this.versions.ticket(key), false);
+		flight.stale = fallback;
+		if (this.flights.putIfAbsent(key, flight) != null) {
+			return;
+		}
+		if (seen != null) {
+			// A refresh may have replaced the entry between our read and our registration.
+			L1Entry current = this.l1.getIfPresent(key);
+			if (current != null && current != seen && this.freshness.isQuiet(current)) {
+				this.flights.remove(key, flight);
+				flight.result.complete(current.get());
+				return;
+			}
+		}
+		try {
+			this.asyncExecutor.execute(() -> runRefresh(key, flight, loader, asyncLoader, options, trigger));
+		}
+		catch (RuntimeException ex) {
+			refreshed(key, flight, null, ex, trigger);
+		}
+	}
+
+	private void runRefresh(Object key, Flight flight, Callable<?> loader,
+			Supplier<? extends CompletableFuture<?>> asyncLoader, LoadOptions options, RefreshTrigger trigger) {
+		try {
+			if (this.l2 != null) {
+				Decoded decoded = this.l2.read(key, options.type());
+				if (decoded == L2Tier.UNAVAILABLE) {
+					flight.l2Unavailable = true;
+				}
+				else if (decoded != null) {
+					Object stored = decoded.isNull() ? L1Entry.NULL : decoded.value();
+					L1Entry entry = timedEntry(key, stored, decoded.expiresAtEpochMillis(), options.ttl(), flight);
+					if (entry != null && this.freshness.state(entry, this.freshness.now()) == Freshness.FRESH) {
+						// Another instance has refreshed it already.
+						if (this.l1 != null) {
+							install(key, entry, flight.ticket, flight);
+						}
+						refreshed(key, flight, entry.get(), null, trigger);
+						return;
+					}
+				}
+			}
+			if (loader != null) {
+				Object value;
+				try {
+					value = callLoader(key, loader, options, flight);
+				}
+				catch (ValueRetrievalException ex) {
+					refreshed(key, flight, null, ex, trigger);
+					return;
+				}
+				refreshed(key, flight, value, null, trigger);
+				return;
+			}
+			long start = System.nanoTime();
+			asyncLoader.get().whenCompleteAsync((value, ex) -> {
+				if (ex != null) {
+					this.stats.loadFailures.increment();
+					this.stats.loadFailureNanos.add(System.nanoTime() - start);
+					refreshed(key, flight, null, ex, trigger);
+					return;
+				}
+				this.stats.loadSuccesses.increment();
+				this.stats.loadSuccessNanos.add(System.nanoTime() - start);
+				try {
+					if (options.shouldStore(value)) {
+						store(key, value, options, flight);
+					}
+					refreshed(key, flight, value, null, trigger);
+				}
+				catch (RuntimeException | Error failure) {
+					refreshed(key, flight, null, failure, trigger);
+				}
+			}, this.asyncExecutor).whenComplete((value, ex) -> {
+				if (ex != null) {
+					// The executor refused the completion: do not leave the flight behind.
+					refreshed(key, flight, null, ex, trigger);
+				}
+			});
+		}
+		catch (RuntimeException | Error ex) {
+			refreshed(key, flight, null, ex, trigger);
+		}
+	}
+
+	/** Ends a refresh: counts it, and answers callers that joined it. */
+	private void refreshed(Object key, Flight flight, Object value, Throwable failure, RefreshTrigger trigger) {
+		if (flight.result.isDone()) {
+			return;
+		}
+		this.flights.remove(key, flight);
+		if (failure == null) {
+			this.stats.refreshed(trigger, true);
+			flight.result.complete(value);
+			return;
+		}
+		this.stats.refreshed(trigger, false);
+		Throwable cause = ((failure instanceof CompletionException || failure instanceof ValueRetrievalException)
+				&& failure.getCause() != null) ? failure.getCause() : failure;
+		this.loaderLog.warn("Cache '" + this.name + "' could not refresh an entry in the background; "
+				+ "its stale value is served until its window ends", cause);
+		L1Entry stale = flight.stale;
+		if (stale != null && this.freshness.servesOnError(stale, this.freshness.now())) {
+			flight.result.complete(stale.get());
+		}
+		else {
+			flight.result.completeExceptionally(failure);
+		}
+	}
+
+	/** The flight's stale value in place of a loader failure, or the failure if there is none. */
+	private Object staleOnError(Flight flight, ValueRetrievalException failure) {
+		if (servesStaleOnError(flight, failure.getCause())) {
+			return flight.stale.get();
+		}
+		throw failure;
+	}
+
+	/**
+	 * Whether the flight holds a stale entry within the stale-if-error window to answer a
+	 * loader failure with; if so, it is counted and logged (at a bounded rate).
+	 */
+	private boolean servesStaleOnError(Flight flight, Throwable failure) {
+		L1Entry stale = flight.stale;
+		if (this.freshness == null || stale == null || !this.freshness.servesOnError(stale, this.freshness.now())) {
+			return false;
+		}
+		this.stats.staleServedOnError.increment();
+		Throwable cause = (failure instanceof CompletionException && failure.getCause() != null) ? failure.getCause()
+				: failure;
+		this.loaderLog.warn("Cache '" + this.name + "' answered a failed load with a stale value "
+				+ "(within its stale-if-error window)", cause);
+		return true;
 	}
 
 	@Override

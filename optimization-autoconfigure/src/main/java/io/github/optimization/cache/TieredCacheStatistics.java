@@ -42,12 +42,28 @@ public final class TieredCacheStatistics {
 
 	final LongAdder l2Rejected = new LongAdder();
 
+	final LongAdder staleServedRevalidating = new LongAdder();
+
+	final LongAdder staleServedOnError = new LongAdder();
+
 	private final Map<RejectReason, LongAdder> rejects = new EnumMap<>(RejectReason.class);
+
+	private final Map<RefreshTrigger, LongAdder> refreshSuccesses = new EnumMap<>(RefreshTrigger.class);
+
+	private final Map<RefreshTrigger, LongAdder> refreshFailures = new EnumMap<>(RefreshTrigger.class);
 
 	TieredCacheStatistics() {
 		for (RejectReason reason : RejectReason.values()) {
 			this.rejects.put(reason, new LongAdder());
 		}
+		for (RefreshTrigger trigger : RefreshTrigger.values()) {
+			this.refreshSuccesses.put(trigger, new LongAdder());
+			this.refreshFailures.put(trigger, new LongAdder());
+		}
+	}
+
+	void refreshed(RefreshTrigger trigger, boolean success) {
+		(success ? this.refreshSuccesses : this.refreshFailures).get(trigger).increment();
 	}
 
 	void reject(RejectReason reason) {
@@ -132,6 +148,35 @@ public final class TieredCacheStatistics {
 	 */
 	public long rejects(RejectReason reason) {
 		return this.rejects.get(reason).sum();
+	}
+
+	/**
+	 * Lookups with a loader answered at once with a stale value (within the
+	 * stale-while-revalidate window) while a background refresh replaces it. Also counted as
+	 * hits.
+	 */
+	public long staleServedWhileRevalidating() {
+		return this.staleServedRevalidating.sum();
+	}
+
+	/**
+	 * Lookups answered with a stale value (within the stale-if-error window) because the
+	 * loader threw. The load is also counted as a miss and a failed load.
+	 */
+	public long staleServedOnError() {
+		return this.staleServedOnError.sum();
+	}
+
+	/**
+	 * Background refreshes that finished, by what started them: those that replaced the entry
+	 * (with the loader's value, or with a fresher one another instance had written to Redis),
+	 * or those that failed.
+	 * @param trigger what started them
+	 * @param success {@code true} for those that replaced the entry, {@code false} for failures
+	 * @return the count
+	 */
+	public long refreshes(RefreshTrigger trigger, boolean success) {
+		return (success ? this.refreshSuccesses : this.refreshFailures).get(trigger).sum();
 	}
 
 }

@@ -32,6 +32,19 @@ public final class MeterNames {
 	/** Calls to the Redis level that timed out. */
 	public static final String CACHE_L2_TIMEOUTS = "optimization.cache.l2.timeouts";
 
+	/**
+	 * Lookups answered with a stale value, tagged {@code reason=revalidate} (within the
+	 * stale-while-revalidate window, while a background refresh runs) or {@code reason=error}
+	 * (within the stale-if-error window, because the loader threw).
+	 */
+	public static final String CACHE_STALE_SERVED = "optimization.cache.stale.served";
+
+	/**
+	 * Background refreshes that finished, tagged {@code trigger=stale|ahead} and
+	 * {@code result=success|failure}.
+	 */
+	public static final String CACHE_REFRESHES = "optimization.cache.refreshes";
+
 	/** Invalidation messages published to other instances. */
 	public static final String INVALIDATIONS_SENT = "optimization.cache.invalidations.sent";
 

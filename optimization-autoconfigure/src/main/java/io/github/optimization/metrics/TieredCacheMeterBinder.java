@@ -2,6 +2,7 @@ package io.github.optimization.metrics;
 
 import java.util.concurrent.TimeUnit;
 
+import io.github.optimization.cache.RefreshTrigger;
 import io.github.optimization.cache.TieredCache;
 import io.github.optimization.cache.TieredCacheStatistics;
 import io.github.optimization.cache.codec.RejectReason;
@@ -106,6 +107,28 @@ public class TieredCacheMeterBinder extends CacheMeterBinder<TieredCache> {
 			.tags(getTagsWithCacheName())
 			.description("Calls to the Redis level that timed out")
 			.register(registry);
+		FunctionCounter.builder(MeterNames.CACHE_STALE_SERVED, s, TieredCacheStatistics::staleServedWhileRevalidating)
+			.tags(getTagsWithCacheName())
+			.tag("reason", "revalidate")
+			.description("Lookups answered with a stale value (revalidate: while a background refresh runs; "
+					+ "error: because the loader threw)")
+			.register(registry);
+		FunctionCounter.builder(MeterNames.CACHE_STALE_SERVED, s, TieredCacheStatistics::staleServedOnError)
+			.tags(getTagsWithCacheName())
+			.tag("reason", "error")
+			.description("Lookups answered with a stale value (revalidate: while a background refresh runs; "
+					+ "error: because the loader threw)")
+			.register(registry);
+		for (RefreshTrigger trigger : RefreshTrigger.values()) {
+			for (boolean success : new boolean[] { true, false }) {
+				FunctionCounter.builder(MeterNames.CACHE_REFRESHES, s, (stats) -> stats.refreshes(trigger, success))
+					.tags(getTagsWithCacheName())
+					.tag("trigger", trigger.tagValue())
+					.tag("result", success ? "success" : "failure")
+					.description("Background refreshes of entries that were stale or close to expiry")
+					.register(registry);
+			}
+		}
 		for (RejectReason reason : RejectReason.values()) {
 			FunctionCounter.builder(MeterNames.CACHE_CODEC_REJECTS, s, (stats) -> stats.rejects(reason))
 				.tags(getTagsWithCacheName())
