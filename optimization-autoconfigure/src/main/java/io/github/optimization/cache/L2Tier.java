@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.JavaType;
 import io.github.optimization.cache.codec.CacheValueCodec;
 import io.github.optimization.cache.codec.CodecException;
 import io.github.optimization.cache.codec.Decoded;
+import io.github.optimization.cache.TieredCacheStatistics.LockAttempt;
+import io.github.optimization.cache.TieredCacheStatistics.LockRelease;
 import io.github.optimization.cache.redis.L2Store;
 import io.github.optimization.cache.redis.RedisKeyScheme.CacheKeySpace;
 
@@ -153,6 +155,50 @@ final class L2Tier {
 		}
 		succeeded(start);
 		return true;
+	}
+
+	/**
+	 * Try to take the cluster-wide load lock of a key ({@code SET NX PX}).
+	 * @return {@code ACQUIRED}, {@code BUSY} if another holds it, or {@code UNAVAILABLE} if
+	 * Redis could not be asked or failed (the caller then loads without the lock)
+	 */
+	LockAttempt tryLock(Object key, byte[] token, long ttlMillis) {
+		byte[] lockKey = this.keys.lockKey(key);
+		if (!permitted()) {
+			return LockAttempt.UNAVAILABLE;
+		}
+		long start = System.nanoTime();
+		try {
+			boolean acquired = this.store.setIfAbsent(lockKey, token, ttlMillis);
+			succeeded(start);
+			return acquired ? LockAttempt.ACQUIRED : LockAttempt.BUSY;
+		}
+		catch (RuntimeException ex) {
+			failed(start, "take a load lock", ex);
+			return LockAttempt.UNAVAILABLE;
+		}
+	}
+
+	/**
+	 * Release a lock taken with {@link #tryLock}, only if it still holds the token.
+	 * @return {@code RELEASED}, {@code EXPIRED} if it no longer held the token, or
+	 * {@code FAILED} (it then expires after its TTL)
+	 */
+	LockRelease unlock(Object key, byte[] token) {
+		byte[] lockKey = this.keys.lockKey(key);
+		if (!permitted()) {
+			return LockRelease.FAILED;
+		}
+		long start = System.nanoTime();
+		try {
+			boolean deleted = this.store.deleteIfEquals(lockKey, token);
+			succeeded(start);
+			return deleted ? LockRelease.RELEASED : LockRelease.EXPIRED;
+		}
+		catch (RuntimeException ex) {
+			failed(start, "release a load lock", ex);
+			return LockRelease.FAILED;
+		}
 	}
 
 	/** {@code TRUE} if written, {@code FALSE} if the key existed, {@code null} if unknown. */

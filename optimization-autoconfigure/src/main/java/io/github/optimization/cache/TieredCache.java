@@ -67,6 +67,9 @@ public class TieredCache implements Cache {
 
 	private final Versions versions = new Versions();
 
+	/** The lock protocol when a cold key is loaded once across instances, else {@code null}. */
+	private final ClusterFlight clusterFlight;
+
 	/** Keys whose write or eviction did not reach Redis; deleted there once it is back. */
 	private final java.util.Set<Object> pendingL2Deletes = ConcurrentHashMap.newKeySet();
 
@@ -99,6 +102,7 @@ public class TieredCache implements Cache {
 		this.keysByDigest = (l2 != null && publisher != InvalidationPublisher.NONE && spec.l1Enabled())
 				? new ConcurrentHashMap<>() : null;
 		this.l1 = spec.l1Enabled() ? buildL1(spec, ticker, maintenanceExecutor, stats, this.keysByDigest) : null;
+		this.clusterFlight = (l2 != null && spec.clusterSingleFlight()) ? new ClusterFlight(l2, spec, stats) : null;
 	}
 
 	private static com.github.benmanes.caffeine.cache.Cache<Object, L1Entry> buildL1(CacheSpec spec, Ticker ticker,
@@ -261,6 +265,13 @@ public class TieredCache implements Cache {
 		Object stored = readL2(key, options.type(), flight.ticket, flight);
 		if (stored != null) {
 			return (stored == L1Entry.NULL) ? null : stored;
+		}
+		if (this.clusterFlight != null && !flight.l2Unavailable) {
+			// Once across instances: wait for another's load, or load under the lock.
+			return this.clusterFlight.load(key, flight, () -> readL2(key, options.type(), flight.ticket, flight), () -> {
+				this.stats.misses.increment();
+				return callLoader(key, loader, options, flight);
+			});
 		}
 		this.stats.misses.increment();
 		return callLoader(key, loader, options, flight);
