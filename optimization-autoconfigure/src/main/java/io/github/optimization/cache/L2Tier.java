@@ -1,6 +1,9 @@
 package io.github.optimization.cache;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
@@ -92,6 +95,36 @@ final class L2Tier {
 		return decode(bytes, type);
 	}
 
+	/**
+	 * Read several keys in one round trip. One entry per key, as {@link #read}: the decoded
+	 * value, {@code null} on a miss or refused bytes, {@link #UNAVAILABLE} for every key on an
+	 * outage or an open breaker.
+	 */
+	List<Decoded> readAll(List<?> keys, JavaType type) {
+		List<byte[]> redisKeys = new ArrayList<>(keys.size());
+		for (Object key : keys) {
+			redisKeys.add(this.keys.redisKey(key));
+		}
+		if (!permitted()) {
+			return Collections.nCopies(keys.size(), UNAVAILABLE);
+		}
+		List<byte[]> values;
+		long start = System.nanoTime();
+		try {
+			values = this.store.getAll(redisKeys);
+		}
+		catch (RuntimeException ex) {
+			failed(start, "mget", ex);
+			return Collections.nCopies(keys.size(), this.guard.isUnavailable(ex) ? UNAVAILABLE : null);
+		}
+		succeeded(start);
+		List<Decoded> decoded = new ArrayList<>(values.size());
+		for (byte[] bytes : values) {
+			decoded.add(decode(bytes, type));
+		}
+		return decoded;
+	}
+
 	CompletableFuture<Decoded> readAsync(Object key, JavaType type) {
 		byte[] redisKey = this.keys.redisKey(key);
 		if (!permitted()) {
@@ -148,6 +181,38 @@ final class L2Tier {
 		long start = System.nanoTime();
 		try {
 			this.store.set(redisKey, bytes, ttlMillis);
+		}
+		catch (RuntimeException ex) {
+			failed(start, "set", ex);
+			return false;
+		}
+		succeeded(start);
+		return true;
+	}
+
+	/**
+	 * Write several values, each with its own TTL, in one round trip. Values the codec
+	 * refuses are skipped (and counted).
+	 * @return whether the others were written; {@code false} when skipped or failed
+	 */
+	boolean writeAll(List<?> keys, List<?> values, JavaType type, long[] ttlMillis) {
+		if (!permitted()) {
+			return false;
+		}
+		List<L2Store.Entry> entries = new ArrayList<>(keys.size());
+		for (int i = 0; i < keys.size(); i++) {
+			byte[] bytes = encode(values.get(i), type, ttlMillis[i]);
+			if (bytes != null) {
+				entries.add(new L2Store.Entry(this.keys.redisKey(keys.get(i)), bytes, ttlMillis[i]));
+			}
+		}
+		if (entries.isEmpty()) {
+			this.guard.release();
+			return false;
+		}
+		long start = System.nanoTime();
+		try {
+			this.store.setAll(entries);
 		}
 		catch (RuntimeException ex) {
 			failed(start, "set", ex);

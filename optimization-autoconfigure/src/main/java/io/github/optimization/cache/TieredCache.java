@@ -1,6 +1,9 @@
 package io.github.optimization.cache;
 
 import java.time.Duration;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -9,6 +12,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.JavaType;
@@ -29,7 +33,8 @@ import org.springframework.cache.support.SimpleValueWrapper;
  *
  * <p><b>Reads</b> try L1, then L2 (filling L1 for at most the entry's remaining L2 life and
  * at most the L1 lifetime cap), then the loader. {@link #get(Object, Callable)} and
- * {@link #getOrLoad} call the loader once per key per JVM however many threads ask at once;
+ * {@link #getOrLoad} call the loader once per key per JVM however many threads ask at once
+ * (once per key across instances with cluster single flight);
  * a loader failure reaches every waiting caller (wrapped in
  * {@link Cache.ValueRetrievalException}) and nothing is cached; a caller that waited longer
  * than the cache's load-wait timeout loads itself. <b>Writes</b> go to L2, then L1, then are
@@ -253,6 +258,31 @@ public class TieredCache implements Cache {
 		}
 	}
 
+	/**
+	 * Return the values of several keys, loading those neither level holds with one loader
+	 * call: L1 first, then one Redis round trip ({@code MGET}) for the keys L1 missed, then
+	 * the loader with exactly the keys still missing. Each loaded value is stored with its own
+	 * TTL (and jitter), written to Redis in one round trip. A key the loader does not return
+	 * (or returns with a {@code null} value) is stored as a cached {@code null} when the cache
+	 * caches nulls, so the next call does not ask the loader for it, and is left out of the
+	 * result. A value read or loaded for a key that changed meanwhile is returned but not
+	 * stored. Redis unusable: the missing keys are loaded and nothing is written to Redis.
+	 * There is no single flight between batches or with {@link #getOrLoad}.
+	 * @param <K> the key type
+	 * @param <V> the value type
+	 * @param keys the keys; duplicates are looked up once; no {@code null} element
+	 * @param loader loads the missing keys: called at most once, never with an empty set;
+	 * keys in its result that it was not asked for are ignored
+	 * @param options the TTL, the declared type of each value, and the store condition
+	 * @return a new map, in the order of {@code keys}, of the keys with a non-null value
+	 * @throws NullPointerException if a key is {@code null}
+	 * @throws RuntimeException whatever the loader threw, unchanged
+	 */
+	public <K, V> Map<K, V> getAll(Collection<? extends K> keys,
+			Function<? super Set<K>, ? extends Map<? extends K, ? extends V>> loader, LoadOptions options) {
+		return new BatchLoad<K, V>(this, this.l2, options).run(keys, loader);
+	}
+
 	private Object loadThrough(Object key, Callable<?> loader, LoadOptions options, Flight flight) {
 		if (this.l1 != null) {
 			// A flight for this key may have finished between our miss and our registration.
@@ -317,7 +347,7 @@ public class TieredCache implements Cache {
 		return stored;
 	}
 
-	private void fillFromL2(Object key, Object stored, long expiresAtMillis, Versions.Ticket ticket, Flight flight) {
+	void fillFromL2(Object key, Object stored, long expiresAtMillis, Versions.Ticket ticket, Flight flight) {
 		if (this.l1 == null) {
 			return;
 		}
@@ -377,7 +407,7 @@ public class TieredCache implements Cache {
 		}
 	}
 
-	private long ttlMillis(Object value, Duration ttlOverride) {
+	long ttlMillis(Object value, Duration ttlOverride) {
 		long ttl = ((ttlOverride != null) ? ttlOverride : this.spec.ttl()).toMillis();
 		if (value == null) {
 			ttl = Math.min(ttl, this.spec.nullTtl().toMillis());
@@ -387,6 +417,18 @@ public class TieredCache implements Cache {
 			ttl -= (long) (ThreadLocalRandom.current().nextDouble() * jitter * ttl);
 		}
 		return Math.max(1, ttl);
+	}
+
+	/** A snapshot of a key's change counters, taken before reading it. */
+	Versions.Ticket ticket(Object key) {
+		return this.versions.ticket(key);
+	}
+
+	/** Puts a loaded value in L1, unless the key changed since the ticket was taken. */
+	void installLoaded(Object key, Object value, long ttlMillis, Versions.Ticket ticket) {
+		if (this.l1 != null) {
+			install(key, (value != null) ? value : L1Entry.NULL, l1Life(ttlMillis), ticket, null);
+		}
 	}
 
 	private long l1Life(long millis) {
