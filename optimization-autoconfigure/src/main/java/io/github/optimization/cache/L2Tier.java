@@ -1,6 +1,9 @@
 package io.github.optimization.cache;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
@@ -8,6 +11,8 @@ import com.fasterxml.jackson.databind.JavaType;
 import io.github.optimization.cache.codec.CacheValueCodec;
 import io.github.optimization.cache.codec.CodecException;
 import io.github.optimization.cache.codec.Decoded;
+import io.github.optimization.cache.TieredCacheStatistics.LockAttempt;
+import io.github.optimization.cache.TieredCacheStatistics.LockRelease;
 import io.github.optimization.cache.redis.L2Store;
 import io.github.optimization.cache.redis.RedisKeyScheme.CacheKeySpace;
 
@@ -90,6 +95,36 @@ final class L2Tier {
 		return decode(bytes, type);
 	}
 
+	/**
+	 * Read several keys in one round trip. One entry per key, as {@link #read}: the decoded
+	 * value, {@code null} on a miss or refused bytes, {@link #UNAVAILABLE} for every key on an
+	 * outage or an open breaker.
+	 */
+	List<Decoded> readAll(List<?> keys, JavaType type) {
+		List<byte[]> redisKeys = new ArrayList<>(keys.size());
+		for (Object key : keys) {
+			redisKeys.add(this.keys.redisKey(key));
+		}
+		if (!permitted()) {
+			return Collections.nCopies(keys.size(), UNAVAILABLE);
+		}
+		List<byte[]> values;
+		long start = System.nanoTime();
+		try {
+			values = this.store.getAll(redisKeys);
+		}
+		catch (RuntimeException ex) {
+			failed(start, "mget", ex);
+			return Collections.nCopies(keys.size(), this.guard.isUnavailable(ex) ? UNAVAILABLE : null);
+		}
+		succeeded(start);
+		List<Decoded> decoded = new ArrayList<>(values.size());
+		for (byte[] bytes : values) {
+			decoded.add(decode(bytes, type));
+		}
+		return decoded;
+	}
+
 	CompletableFuture<Decoded> readAsync(Object key, JavaType type) {
 		byte[] redisKey = this.keys.redisKey(key);
 		if (!permitted()) {
@@ -162,6 +197,82 @@ final class L2Tier {
 		}
 		succeeded(start);
 		return true;
+	}
+
+	/**
+	 * Write several values, each with its own TTL (fresh-until in the envelope) and physical
+	 * life in Redis, in one round trip. Values the codec refuses are skipped (and counted).
+	 * @return whether the others were written; {@code false} when skipped or failed
+	 */
+	boolean writeAll(List<?> keys, List<?> values, JavaType type, long[] ttlMillis, long[] lifeMillis) {
+		if (!permitted()) {
+			return false;
+		}
+		List<L2Store.Entry> entries = new ArrayList<>(keys.size());
+		for (int i = 0; i < keys.size(); i++) {
+			byte[] bytes = encode(values.get(i), type, ttlMillis[i]);
+			if (bytes != null) {
+				entries.add(new L2Store.Entry(this.keys.redisKey(keys.get(i)), bytes, lifeMillis[i]));
+			}
+		}
+		if (entries.isEmpty()) {
+			this.guard.release();
+			return false;
+		}
+		long start = System.nanoTime();
+		try {
+			this.store.setAll(entries);
+		}
+		catch (RuntimeException ex) {
+			failed(start, "set", ex);
+			return false;
+		}
+		succeeded(start);
+		return true;
+	}
+
+	/**
+	 * Try to take the cluster-wide load lock of a key ({@code SET NX PX}).
+	 * @return {@code ACQUIRED}, {@code BUSY} if another holds it, or {@code UNAVAILABLE} if
+	 * Redis could not be asked or failed (the caller then loads without the lock)
+	 */
+	LockAttempt tryLock(Object key, byte[] token, long ttlMillis) {
+		byte[] lockKey = this.keys.lockKey(key);
+		if (!permitted()) {
+			return LockAttempt.UNAVAILABLE;
+		}
+		long start = System.nanoTime();
+		try {
+			boolean acquired = this.store.setIfAbsent(lockKey, token, ttlMillis);
+			succeeded(start);
+			return acquired ? LockAttempt.ACQUIRED : LockAttempt.BUSY;
+		}
+		catch (RuntimeException ex) {
+			failed(start, "take a load lock", ex);
+			return LockAttempt.UNAVAILABLE;
+		}
+	}
+
+	/**
+	 * Release a lock taken with {@link #tryLock}, only if it still holds the token.
+	 * @return {@code RELEASED}, {@code EXPIRED} if it no longer held the token, or
+	 * {@code FAILED} (it then expires after its TTL)
+	 */
+	LockRelease unlock(Object key, byte[] token) {
+		byte[] lockKey = this.keys.lockKey(key);
+		if (!permitted()) {
+			return LockRelease.FAILED;
+		}
+		long start = System.nanoTime();
+		try {
+			boolean deleted = this.store.deleteIfEquals(lockKey, token);
+			succeeded(start);
+			return deleted ? LockRelease.RELEASED : LockRelease.EXPIRED;
+		}
+		catch (RuntimeException ex) {
+			failed(start, "release a load lock", ex);
+			return LockRelease.FAILED;
+		}
 	}
 
 	/**

@@ -1,6 +1,9 @@
 package io.github.optimization.cache;
 
 import java.time.Duration;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -9,6 +12,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -28,7 +32,8 @@ import org.springframework.cache.support.SimpleValueWrapper;
  *
  * <p><b>Reads</b> try L1, then L2 (filling L1 for at most the entry's remaining L2 life and
  * at most the L1 lifetime cap), then the loader. {@link #get(Object, Callable)} and
- * {@link #getOrLoad} call the loader once per key per JVM however many threads ask at once;
+ * {@link #getOrLoad} call the loader once per key per JVM however many threads ask at once
+ * (once per key across instances with cluster single flight);
  * a loader failure reaches every waiting caller (wrapped in
  * {@link Cache.ValueRetrievalException}) and nothing is cached; a caller that waited longer
  * than the cache's load-wait timeout loads itself. <b>Writes</b> go to L2, then L1, then are
@@ -82,6 +87,9 @@ public class TieredCache implements Cache {
 
 	private final Versions versions = new Versions();
 
+	/** The lock protocol when a cold key is loaded once across instances, else {@code null}. */
+	private final ClusterFlight clusterFlight;
+
 	/** Keys whose write or eviction did not reach Redis; deleted there once it is back. */
 	private final java.util.Set<Object> pendingL2Deletes = ConcurrentHashMap.newKeySet();
 
@@ -115,6 +123,7 @@ public class TieredCache implements Cache {
 		this.keysByDigest = (l2 != null && publisher != InvalidationPublisher.NONE && spec.l1Enabled())
 				? new ConcurrentHashMap<>() : null;
 		this.l1 = spec.l1Enabled() ? buildL1(spec, ticker, maintenanceExecutor, stats, this.keysByDigest) : null;
+		this.clusterFlight = (l2 != null && spec.clusterSingleFlight()) ? new ClusterFlight(l2, spec, stats) : null;
 	}
 
 	private static com.github.benmanes.caffeine.cache.Cache<Object, L1Entry> buildL1(CacheSpec spec, Ticker ticker,
@@ -307,6 +316,31 @@ public class TieredCache implements Cache {
 		}
 	}
 
+	/**
+	 * Return the values of several keys, loading those neither level holds with one loader
+	 * call: L1 first, then one Redis round trip ({@code MGET}) for the keys L1 missed, then
+	 * the loader with exactly the keys still missing. Each loaded value is stored with its own
+	 * TTL (and jitter), written to Redis in one round trip. A key the loader does not return
+	 * (or returns with a {@code null} value) is stored as a cached {@code null} when the cache
+	 * caches nulls, so the next call does not ask the loader for it, and is left out of the
+	 * result. A value read or loaded for a key that changed meanwhile is returned but not
+	 * stored. Redis unusable: the missing keys are loaded and nothing is written to Redis.
+	 * There is no single flight between batches or with {@link #getOrLoad}.
+	 * @param <K> the key type
+	 * @param <V> the value type
+	 * @param keys the keys; duplicates are looked up once; no {@code null} element
+	 * @param loader loads the missing keys: called at most once, never with an empty set;
+	 * keys in its result that it was not asked for are ignored
+	 * @param options the TTL, the declared type of each value, and the store condition
+	 * @return a new map, in the order of {@code keys}, of the keys with a non-null value
+	 * @throws NullPointerException if a key is {@code null}
+	 * @throws RuntimeException whatever the loader threw, unchanged
+	 */
+	public <K, V> Map<K, V> getAll(Collection<? extends K> keys,
+			Function<? super Set<K>, ? extends Map<? extends K, ? extends V>> loader, LoadOptions options) {
+		return new BatchLoad<K, V>(this, this.l2, options).run(keys, loader);
+	}
+
 	private Object loadThrough(Object key, Callable<?> loader, LoadOptions options, Flight flight) {
 		if (this.l1 != null) {
 			// A flight for this key may have finished between our miss and our registration.
@@ -319,6 +353,13 @@ public class TieredCache implements Cache {
 		Object stored = readL2(key, options, flight.ticket, flight);
 		if (stored != null) {
 			return (stored == L1Entry.NULL) ? null : stored;
+		}
+		if (this.clusterFlight != null && !flight.l2Unavailable) {
+			// Once across instances: wait for another's load, or load under the lock.
+			return this.clusterFlight.load(key, flight, () -> readL2(key, options, flight.ticket, flight), () -> {
+				this.stats.misses.increment();
+				return callLoader(key, loader, options, flight);
+			});
 		}
 		this.stats.misses.increment();
 		return callLoader(key, loader, options, flight);
@@ -371,7 +412,7 @@ public class TieredCache implements Cache {
 		return stored;
 	}
 
-	private void fillFromL2(Object key, Object stored, long expiresAtMillis, Versions.Ticket ticket, Flight flight) {
+	void fillFromL2(Object key, Object stored, long expiresAtMillis, Versions.Ticket ticket, Flight flight) {
 		if (this.l1 == null) {
 			return;
 		}
@@ -507,13 +548,37 @@ public class TieredCache implements Cache {
 		return ttl;
 	}
 
-	private long ttlMillis(Object value, Duration ttlOverride) {
+	/** The TTL of a value to store: the nominal TTL, shortened by the jitter. */
+	long ttlMillis(Object value, Duration ttlOverride) {
 		long ttl = nominalTtlMillis(value, ttlOverride);
 		double jitter = this.spec.ttlJitter();
 		if (jitter > 0) {
 			ttl -= (long) (ThreadLocalRandom.current().nextDouble() * jitter * ttl);
 		}
 		return Math.max(1, ttl);
+	}
+
+	/** A snapshot of a key's change counters, taken before reading it. */
+	Versions.Ticket ticket(Object key) {
+		return this.versions.ticket(key);
+	}
+
+	/** Puts a loaded value in L1, unless the key changed since the ticket was taken. */
+	void installLoaded(Object key, Object value, long ttlMillis, Versions.Ticket ticket) {
+		if (this.l1 != null) {
+			install(key, entry(key, (value != null) ? value : L1Entry.NULL, ttlMillis, lifeMillis(ttlMillis), ttlMillis,
+					null), ticket, null);
+		}
+	}
+
+	/** How long a value stored with a TTL is kept: longer with the stale options. */
+	long lifeMillis(long ttlMillis) {
+		return (this.freshness != null) ? this.freshness.lifeMillis(ttlMillis) : ttlMillis;
+	}
+
+	/** Whether a value read from Redis is within its TTL (always, without the stale options). */
+	boolean isFresh(Decoded decoded) {
+		return this.freshness == null || decoded.expiresAtEpochMillis() - this.l2.nowMillis() > 0;
 	}
 
 	private long l1Life(long millis) {

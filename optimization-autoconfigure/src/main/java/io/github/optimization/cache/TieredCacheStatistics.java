@@ -52,6 +52,14 @@ public final class TieredCacheStatistics {
 
 	private final Map<RefreshTrigger, LongAdder> refreshFailures = new EnumMap<>(RefreshTrigger.class);
 
+	private final Map<LockAttempt, LongAdder> lockAttempts = adders(LockAttempt.class);
+
+	private final Map<LockWait, LongAdder> lockWaits = adders(LockWait.class);
+
+	private final Map<LockWait, LongAdder> lockWaitNanos = adders(LockWait.class);
+
+	private final Map<LockRelease, LongAdder> lockReleases = adders(LockRelease.class);
+
 	TieredCacheStatistics() {
 		for (RejectReason reason : RejectReason.values()) {
 			this.rejects.put(reason, new LongAdder());
@@ -66,8 +74,29 @@ public final class TieredCacheStatistics {
 		(success ? this.refreshSuccesses : this.refreshFailures).get(trigger).increment();
 	}
 
+	private static <E extends Enum<E>> Map<E, LongAdder> adders(Class<E> type) {
+		Map<E, LongAdder> adders = new EnumMap<>(type);
+		for (E value : type.getEnumConstants()) {
+			adders.put(value, new LongAdder());
+		}
+		return adders;
+	}
+
 	void reject(RejectReason reason) {
 		this.rejects.get(reason).increment();
+	}
+
+	void lockAttempt(LockAttempt result) {
+		this.lockAttempts.get(result).increment();
+	}
+
+	void lockWait(LockWait result, long nanos) {
+		this.lockWaits.get(result).increment();
+		this.lockWaitNanos.get(result).add(nanos);
+	}
+
+	void lockRelease(LockRelease result) {
+		this.lockReleases.get(result).increment();
 	}
 
 	/** Lookups answered by the in-process level. */
@@ -177,6 +206,124 @@ public final class TieredCacheStatistics {
 	 */
 	public long refreshes(RefreshTrigger trigger, boolean success) {
 		return (success ? this.refreshSuccesses : this.refreshFailures).get(trigger).sum();
+	}
+
+	/**
+	 * Attempts to take a cluster-wide load lock, by result.
+	 * @param result the result
+	 * @return the count
+	 */
+	public long lockAttempts(LockAttempt result) {
+		return this.lockAttempts.get(result).sum();
+	}
+
+	/**
+	 * Waits for another instance's load of a key, by how they ended.
+	 * @param result how they ended
+	 * @return the count
+	 */
+	public long lockWaits(LockWait result) {
+		return this.lockWaits.get(result).sum();
+	}
+
+	/**
+	 * Total time of the waits for another instance's load that ended a given way, in
+	 * nanoseconds.
+	 * @param result how they ended
+	 * @return the total
+	 */
+	public long lockWaitNanos(LockWait result) {
+		return this.lockWaitNanos.get(result).sum();
+	}
+
+	/**
+	 * Releases of cluster-wide load locks, by result.
+	 * @param result the result
+	 * @return the count
+	 */
+	public long lockReleases(LockRelease result) {
+		return this.lockReleases.get(result).sum();
+	}
+
+	/** The result of an attempt to take a cluster-wide load lock ({@code SET NX PX}). */
+	public enum LockAttempt {
+
+		/** Taken: this instance loads the key. */
+		ACQUIRED("acquired"),
+
+		/** Held by another instance: this one waits for its result. */
+		BUSY("busy"),
+
+		/** Redis could not be asked or failed: this instance loads without the lock. */
+		UNAVAILABLE("unavailable");
+
+		private final String tagValue;
+
+		LockAttempt(String tagValue) {
+			this.tagValue = tagValue;
+		}
+
+		/** The value of the {@code result} tag. */
+		public String tagValue() {
+			return this.tagValue;
+		}
+
+	}
+
+	/** How a wait for another instance's load of a key ended. */
+	public enum LockWait {
+
+		/** The holder's value appeared in Redis and was returned. */
+		VALUE("value"),
+
+		/** The lock went away without a value (holder failed or crashed): taken over. */
+		TAKEOVER("takeover"),
+
+		/** The load-wait timeout passed (or the thread was interrupted): loaded itself. */
+		TIMEOUT("timeout"),
+
+		/** Redis became unusable while waiting: loaded itself at once. */
+		UNAVAILABLE("unavailable"),
+
+		/** The key was written, evicted or cleared while waiting: loaded itself. */
+		CHANGED("changed");
+
+		private final String tagValue;
+
+		LockWait(String tagValue) {
+			this.tagValue = tagValue;
+		}
+
+		/** The value of the {@code result} tag. */
+		public String tagValue() {
+			return this.tagValue;
+		}
+
+	}
+
+	/** The result of releasing a cluster-wide load lock (a compare-and-delete). */
+	public enum LockRelease {
+
+		/** Deleted: it still held this instance's token. */
+		RELEASED("released"),
+
+		/** It no longer held the token: it expired during the load (raise the lock TTL). */
+		EXPIRED("expired"),
+
+		/** Redis could not be asked or failed: the lock expires after its TTL. */
+		FAILED("failed");
+
+		private final String tagValue;
+
+		LockRelease(String tagValue) {
+			this.tagValue = tagValue;
+		}
+
+		/** The value of the {@code result} tag. */
+		public String tagValue() {
+			return this.tagValue;
+		}
+
 	}
 
 }

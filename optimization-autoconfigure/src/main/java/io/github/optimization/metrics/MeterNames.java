@@ -45,6 +45,25 @@ public final class MeterNames {
 	 */
 	public static final String CACHE_REFRESHES = "optimization.cache.refreshes";
 
+	/**
+	 * Attempts to take a cluster-wide load lock ({@code SET NX PX}), a counter tagged
+	 * {@code result=acquired|busy|unavailable}. Only for caches with cluster single flight.
+	 */
+	public static final String CACHE_LOCK_ACQUISITIONS = "optimization.cache.lock.acquisitions";
+
+	/**
+	 * Waits for another instance's load of a cold key, a timer tagged
+	 * {@code result=value|takeover|timeout|unavailable|changed}. Only for caches with cluster
+	 * single flight.
+	 */
+	public static final String CACHE_LOCK_WAITS = "optimization.cache.lock.waits";
+
+	/**
+	 * Releases of cluster-wide load locks, a counter tagged
+	 * {@code result=released|expired|failed}. Only for caches with cluster single flight.
+	 */
+	public static final String CACHE_LOCK_RELEASES = "optimization.cache.lock.releases";
+
 	/** Invalidation messages published to other instances. */
 	public static final String INVALIDATIONS_SENT = "optimization.cache.invalidations.sent";
 

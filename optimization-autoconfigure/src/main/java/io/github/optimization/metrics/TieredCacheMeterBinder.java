@@ -5,6 +5,9 @@ import java.util.concurrent.TimeUnit;
 import io.github.optimization.cache.RefreshTrigger;
 import io.github.optimization.cache.TieredCache;
 import io.github.optimization.cache.TieredCacheStatistics;
+import io.github.optimization.cache.TieredCacheStatistics.LockAttempt;
+import io.github.optimization.cache.TieredCacheStatistics.LockRelease;
+import io.github.optimization.cache.TieredCacheStatistics.LockWait;
 import io.github.optimization.cache.codec.RejectReason;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
@@ -134,6 +137,37 @@ public class TieredCacheMeterBinder extends CacheMeterBinder<TieredCache> {
 				.tags(getTagsWithCacheName())
 				.tag("reason", reason.tagValue())
 				.description("Values refused by the codec")
+				.register(registry);
+		}
+		TieredCache cache = getCache();
+		if (cache != null && cache.isTwoLevel() && cache.getSpec().clusterSingleFlight()) {
+			bindLockMetrics(registry);
+		}
+	}
+
+	private void bindLockMetrics(MeterRegistry registry) {
+		TieredCacheStatistics s = this.stats;
+		for (LockAttempt result : LockAttempt.values()) {
+			FunctionCounter.builder(MeterNames.CACHE_LOCK_ACQUISITIONS, s, (stats) -> stats.lockAttempts(result))
+				.tags(getTagsWithCacheName())
+				.tag("result", result.tagValue())
+				.description("Attempts to take a cluster-wide load lock")
+				.register(registry);
+		}
+		for (LockWait result : LockWait.values()) {
+			FunctionTimer
+				.builder(MeterNames.CACHE_LOCK_WAITS, s, (stats) -> stats.lockWaits(result),
+						(stats) -> stats.lockWaitNanos(result), TimeUnit.NANOSECONDS)
+				.tags(getTagsWithCacheName())
+				.tag("result", result.tagValue())
+				.description("Waits for another instance's load of a cold key")
+				.register(registry);
+		}
+		for (LockRelease result : LockRelease.values()) {
+			FunctionCounter.builder(MeterNames.CACHE_LOCK_RELEASES, s, (stats) -> stats.lockReleases(result))
+				.tags(getTagsWithCacheName())
+				.tag("result", result.tagValue())
+				.description("Releases of cluster-wide load locks")
 				.register(registry);
 		}
 	}

@@ -1,5 +1,6 @@
 package io.github.optimization.cache;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 import io.github.optimization.cache.redis.L2Store;
@@ -22,6 +23,11 @@ public class ForwardingL2Store implements L2Store {
 	}
 
 	@Override
+	public List<byte[]> getAll(List<byte[]> keys) {
+		return this.delegate.getAll(keys);
+	}
+
+	@Override
 	public CompletableFuture<byte[]> getAsync(byte[] key) {
 		return this.delegate.getAsync(key);
 	}
@@ -32,6 +38,11 @@ public class ForwardingL2Store implements L2Store {
 	}
 
 	@Override
+	public void setAll(List<Entry> entries) {
+		this.delegate.setAll(entries);
+	}
+
+	@Override
 	public boolean setIfAbsent(byte[] key, byte[] value, long ttlMillis) {
 		return this.delegate.setIfAbsent(key, value, ttlMillis);
 	}
@@ -39,6 +50,11 @@ public class ForwardingL2Store implements L2Store {
 	@Override
 	public boolean delete(byte[] key) {
 		return this.delegate.delete(key);
+	}
+
+	@Override
+	public boolean deleteIfEquals(byte[] key, byte[] expected) {
+		return this.delegate.deleteIfEquals(key, expected);
 	}
 
 	@Override

@@ -1,6 +1,9 @@
 package io.github.optimization.autoconfigure.cache;
 
 import io.github.optimization.cache.annotation.TieredCacheAdvisor;
+import io.github.optimization.cache.annotation.TieredCacheBatchAdvisor;
+import io.github.optimization.cache.annotation.TieredCacheBatchInterceptor;
+import io.github.optimization.cache.annotation.TieredCacheBatchOperationSource;
 import io.github.optimization.cache.annotation.TieredCacheInterceptor;
 import io.github.optimization.cache.annotation.TieredCacheOperationSource;
 
@@ -21,7 +24,8 @@ import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotationMetadata;
 
 /**
- * {@code @TieredCacheable} support: the operation source, the interceptor and the advisor,
+ * {@code @TieredCacheable} and {@code @TieredCacheableBatch} support: for each an operation
+ * source, an interceptor and an advisor,
  * plus an auto-proxy creator if the application has none (as {@code @EnableCaching} does).
  * Works over whichever {@link CacheManager} the application has (the tiered one, its own, or
  * Spring Boot's when {@code spring.cache.type} is set); without any, annotated methods simply
@@ -50,6 +54,26 @@ public class TieredCacheAnnotationAutoConfiguration {
 		int order = environment.getProperty("optimization.cache.advisor-order", Integer.class,
 				new TieredCacheProperties().getAdvisorOrder());
 		return new TieredCacheAdvisor(operations, interceptor, order);
+	}
+
+	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	@ConditionalOnMissingBean
+	static TieredCacheBatchOperationSource tieredCacheBatchOperationSource() {
+		return new TieredCacheBatchOperationSource();
+	}
+
+	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	@ConditionalOnMissingBean
+	static TieredCacheBatchAdvisor tieredCacheBatchAdvisor(ObjectProvider<TieredCacheBatchOperationSource> source,
+			ObjectProvider<CacheManager> cacheManager, Environment environment) {
+		TieredCacheBatchOperationSource operations = source.getObject();
+		TieredCacheBatchInterceptor interceptor = new TieredCacheBatchInterceptor(operations,
+				cacheManager::getIfUnique);
+		int order = environment.getProperty("optimization.cache.advisor-order", Integer.class,
+				new TieredCacheProperties().getAdvisorOrder());
+		return new TieredCacheBatchAdvisor(operations, interceptor, order);
 	}
 
 	/** Registers Spring's infrastructure auto-proxy creator unless one exists. */

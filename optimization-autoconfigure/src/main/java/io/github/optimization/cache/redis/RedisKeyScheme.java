@@ -5,13 +5,23 @@ import java.util.Objects;
 
 /**
  * The layout of the cache's keys in Redis:
- * {@code <prefix>v<schemaVersion>:<cache name>:<encoded key>}.
+ * {@code <prefix>v<schemaVersion>:<cache name>:<encoded key>} for entries, and
+ * {@code <prefix>lock:v<schemaVersion>:<cache name>:<encoded key>} for the locks of
+ * cluster-wide single flight.
  *
  * <p>The cache name is escaped ({@code \} and {@code :} get a backslash) so the name ends
  * at the first unescaped colon: cache {@code a} key {@code :b} and cache {@code a:} key
  * {@code b} are different Redis keys. The schema version lets a deploy whose cached classes
  * changed read misses rather than old shapes. Patterns for SCAN escape every glob
  * character, so a cache named {@code *} can only ever match its own keys.
+ *
+ * <p>Lock keys share the application's prefix, so an ACL key pattern {@code ~<prefix>*}
+ * covers them, but right after the prefix they have {@code lock:} where entries have
+ * {@code v<digits>:}. So no lock key is ever an entry of any cache (a lock's token is never
+ * decoded as a value), and no entry pattern, which always starts with
+ * {@code <prefix>v<schemaVersion>:<escaped cache name>:}, matches a lock: a {@code clear()}
+ * or {@code evictMatching} never deletes a lock another instance holds. A lock lives for its
+ * TTL at most and holds a random token only.
  *
  * <p>Immutable and thread-safe.
  */
@@ -43,8 +53,8 @@ public final class RedisKeyScheme {
 	 * @return the cache's key space
 	 */
 	public CacheKeySpace forCache(String cacheName) {
-		String namespace = this.prefix + "v" + this.schemaVersion + ":" + escapeName(cacheName) + ":";
-		return new CacheKeySpace(namespace);
+		String name = "v" + this.schemaVersion + ":" + escapeName(cacheName) + ":";
+		return new CacheKeySpace(this.prefix + name, this.prefix + "lock:" + name);
 	}
 
 	static String escapeName(String name) {
@@ -86,9 +96,12 @@ public final class RedisKeyScheme {
 
 		private final String allKeysPattern;
 
-		CacheKeySpace(String namespace) {
+		private final String lockNamespace;
+
+		CacheKeySpace(String namespace, String lockNamespace) {
 			this.namespace = namespace;
 			this.allKeysPattern = globEscape(namespace) + "*";
+			this.lockNamespace = lockNamespace;
 		}
 
 		/**
@@ -98,6 +111,17 @@ public final class RedisKeyScheme {
 		 */
 		public byte[] redisKey(Object key) {
 			return (this.namespace + CacheKeyEncoder.encode(key)).getBytes(StandardCharsets.UTF_8);
+		}
+
+		/**
+		 * The Redis key of the cluster-wide load lock of a cache key. It can never be an
+		 * entry's key, nor match {@link #allKeysPattern()} or {@link #keyPattern(String)} of
+		 * any cache.
+		 * @param key the cache key, may be {@code null}
+		 * @return the UTF-8 bytes of the lock's Redis key
+		 */
+		public byte[] lockKey(Object key) {
+			return (this.lockNamespace + CacheKeyEncoder.encode(key)).getBytes(StandardCharsets.UTF_8);
 		}
 
 		/** The SCAN pattern that matches exactly this cache's keys. */

@@ -1,15 +1,18 @@
 package io.github.optimization.cache.redis;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 import org.springframework.data.redis.connection.ReactiveRedisConnection;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.ReturnType;
 import org.springframework.data.redis.connection.RedisStringCommands.SetOption;
 import org.springframework.data.redis.core.Cursor;
 import org.springframework.data.redis.core.ScanOptions;
@@ -23,13 +26,21 @@ import org.springframework.data.redis.core.types.Expiration;
  * <p>{@link #deleteMatching(String)} walks the key space with SCAN in batches of
  * {@value #SCAN_BATCH} and deletes each batch with UNLINK, so clearing a large cache never
  * blocks the server. {@link #getAsync(byte[])} uses the reactive API when the factory
- * offers it (Lettuce does), so it does not block the caller.
+ * offers it (Lettuce does), so it does not block the caller. {@link #setAll(List)} sends its
+ * {@code SET}s without waiting for each other's replies (over the reactive API on the shared
+ * connection, or a pipeline when the factory has no reactive API), so a batch costs one
+ * round trip. {@link #deleteIfEquals(byte[], byte[])} is a Lua compare-and-delete
+ * ({@code EVAL}).
  *
  * <p>Thread-safe.
  */
 public final class RedisL2Store implements L2Store {
 
 	static final int SCAN_BATCH = 500;
+
+	/** Deletes KEYS[1] only if it holds ARGV[1]; returns how many keys were deleted. */
+	private static final byte[] COMPARE_AND_DELETE = ("if redis.call('GET', KEYS[1]) == ARGV[1] then "
+			+ "return redis.call('DEL', KEYS[1]) else return 0 end").getBytes(StandardCharsets.UTF_8);
 
 	private final RedisConnectionFactory connectionFactory;
 
@@ -49,6 +60,21 @@ public final class RedisL2Store implements L2Store {
 	public byte[] get(byte[] key) {
 		try (RedisConnection connection = this.connectionFactory.getConnection()) {
 			return connection.stringCommands().get(key);
+		}
+	}
+
+	@Override
+	public List<byte[]> getAll(List<byte[]> keys) {
+		if (keys.isEmpty()) {
+			return List.of();
+		}
+		try (RedisConnection connection = this.connectionFactory.getConnection()) {
+			List<byte[]> values = connection.stringCommands().mGet(keys.toArray(new byte[0][]));
+			if (values == null || values.size() != keys.size()) {
+				throw new IllegalStateException("MGET of " + keys.size() + " keys answered "
+						+ ((values != null) ? values.size() + " values" : "nothing"));
+			}
+			return values;
 		}
 	}
 
@@ -79,6 +105,49 @@ public final class RedisL2Store implements L2Store {
 	}
 
 	@Override
+	public void setAll(List<Entry> entries) {
+		if (entries.isEmpty()) {
+			return;
+		}
+		if (this.reactiveConnectionFactory == null) {
+			try (RedisConnection connection = this.connectionFactory.getConnection()) {
+				connection.openPipeline();
+				try {
+					for (Entry entry : entries) {
+						connection.stringCommands()
+							.set(entry.key(), entry.value(), Expiration.milliseconds(entry.ttlMillis()),
+									SetOption.upsert());
+					}
+				}
+				finally {
+					connection.closePipeline();
+				}
+			}
+			return;
+		}
+		// Every SET is sent before any reply is awaited: one round trip on the shared
+		// connection, with no dedicated connection to open (a pipeline would need one).
+		ReactiveRedisConnection connection = this.reactiveConnectionFactory.getReactiveConnection();
+		try {
+			CompletableFuture<?>[] sets = new CompletableFuture<?>[entries.size()];
+			for (int i = 0; i < sets.length; i++) {
+				Entry entry = entries.get(i);
+				sets[i] = connection.stringCommands()
+					.set(ByteBuffer.wrap(entry.key()), ByteBuffer.wrap(entry.value()),
+							Expiration.milliseconds(entry.ttlMillis()), SetOption.upsert())
+					.toFuture();
+			}
+			CompletableFuture.allOf(sets).join();
+		}
+		catch (CompletionException ex) {
+			throw (ex.getCause() instanceof RuntimeException cause) ? cause : ex;
+		}
+		finally {
+			connection.close();
+		}
+	}
+
+	@Override
 	public boolean setIfAbsent(byte[] key, byte[] value, long ttlMillis) {
 		try (RedisConnection connection = this.connectionFactory.getConnection()) {
 			Boolean set = connection.stringCommands()
@@ -91,6 +160,14 @@ public final class RedisL2Store implements L2Store {
 	public boolean delete(byte[] key) {
 		try (RedisConnection connection = this.connectionFactory.getConnection()) {
 			Long deleted = connection.keyCommands().unlink(key);
+			return deleted != null && deleted > 0;
+		}
+	}
+
+	@Override
+	public boolean deleteIfEquals(byte[] key, byte[] expected) {
+		try (RedisConnection connection = this.connectionFactory.getConnection()) {
+			Long deleted = connection.scriptingCommands().eval(COMPARE_AND_DELETE, ReturnType.INTEGER, 1, key, expected);
 			return deleted != null && deleted > 0;
 		}
 	}

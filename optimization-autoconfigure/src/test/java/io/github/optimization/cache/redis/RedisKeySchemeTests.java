@@ -48,6 +48,44 @@ class RedisKeySchemeTests {
 	}
 
 	@Test
+	void lockKeysLiveUnderThePrefixButOutsideEveryCachesEntries() {
+		String lock = new String(this.scheme.forCache("users").lockKey(42L), StandardCharsets.UTF_8);
+		assertThat(lock).isEqualTo("opt:lock:v3:users:#l42").startsWith("opt:");
+		// A cache named "lock" and a string key that spells a lock key stay entries.
+		assertThat(key("lock", "v3:users:#l42")).isNotEqualTo(lock);
+		assertThat(key("users", "lock:v3:users:#l42")).isNotEqualTo(lock);
+		for (String cache : new String[] { "users", "lock", "*", "lock:v3:users" }) {
+			assertThat(globMatches(this.scheme.forCache(cache).allKeysPattern(), lock)).as("clear of %s", cache)
+				.isFalse();
+			assertThat(globMatches(this.scheme.forCache(cache).keyPattern("*"), lock)).as("evictMatching(*) of %s",
+					cache)
+				.isFalse();
+		}
+		assertThat(globMatches(this.scheme.forCache("users").allKeysPattern(), key("users", 42L))).isTrue();
+	}
+
+	/** Redis's glob for the subset the scheme produces: '*', '?' and backslash escapes. */
+	private static boolean globMatches(String pattern, String text) {
+		StringBuilder regex = new StringBuilder();
+		for (int i = 0; i < pattern.length(); i++) {
+			char c = pattern.charAt(i);
+			if (c == '\\' && i + 1 < pattern.length()) {
+				regex.append(java.util.regex.Pattern.quote(String.valueOf(pattern.charAt(++i))));
+			}
+			else if (c == '*') {
+				regex.append(".*");
+			}
+			else if (c == '?') {
+				regex.append('.');
+			}
+			else {
+				regex.append(java.util.regex.Pattern.quote(String.valueOf(c)));
+			}
+		}
+		return text.matches(regex.toString());
+	}
+
+	@Test
 	void rejectsSchemaVersionBelowOne() {
 		assertThatIllegalArgumentException().isThrownBy(() -> new RedisKeyScheme("opt:", 0))
 			.withMessageContaining("at least 1");
