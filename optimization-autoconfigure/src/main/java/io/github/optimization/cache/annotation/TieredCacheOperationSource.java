@@ -133,7 +133,7 @@ public final class TieredCacheOperationSource {
 		return type.getName().equals("org.reactivestreams.Publisher");
 	}
 
-	private static Duration parseTtl(String ttl, String where) {
+	static Duration parseTtl(String ttl, String where) {
 		if (!StringUtils.hasText(ttl)) {
 			return null;
 		}
@@ -200,7 +200,7 @@ public final class TieredCacheOperationSource {
 		return toJavaType(returnType, TypeFactory.defaultInstance());
 	}
 
-	private static JavaType toJavaType(ResolvableType type, TypeFactory factory) {
+	static JavaType toJavaType(ResolvableType type, TypeFactory factory) {
 		if (type.isArray()) {
 			return factory.constructArrayType(toJavaType(type.getComponentType(), factory));
 		}
