@@ -38,13 +38,15 @@ import org.springframework.util.function.SingletonSupplier;
  * {@code @CachedLlmResponse} support and LLM usage accounting: the operation source,
  * interceptor and advisor of the annotation (over whichever {@link CacheManager} the
  * application has), the validated price list, the usage resolver over the application's
- * {@link LlmUsageExtractor}s and the meters (when a {@code MeterRegistry} exists).
+ * {@link LlmUsageExtractor}s, the meters (when a {@code MeterRegistry} exists) and the Spring AI
+ * support (when Spring AI is on the class path).
  */
 @AutoConfiguration(after = { TieredCacheAutoConfiguration.class, CacheAutoConfiguration.class,
 		TieredCacheAnnotationAutoConfiguration.class })
 @ConditionalOnProperty(prefix = "optimization.llm", name = "enabled", matchIfMissing = true)
 @EnableConfigurationProperties(LlmProperties.class)
-@Import({ LlmAutoConfiguration.AutoProxyRegistrar.class, LlmMetricsConfiguration.class })
+@Import({ LlmAutoConfiguration.AutoProxyRegistrar.class, LlmMetricsConfiguration.class,
+		LlmSpringAiUsageConfiguration.class, LlmSpringAiChatClientConfiguration.class })
 public class LlmAutoConfiguration {
 
 	private static final String PRICING = "optimization.llm.pricing.";
