@@ -2,9 +2,9 @@ package io.github.optimization.metrics;
 
 /**
  * Every meter name this project registers. The names are part of the public contract and
- * documented in {@code docs/metrics.md} (cache) and {@code docs/database.md} (database). Tags
- * are bounded: cache name, cache manager, tier, result, reason, pool; never a key, argument
- * or SQL text.
+ * documented in {@code docs/metrics.md} (cache and LLM) and {@code docs/database.md}
+ * (database). Tags are bounded: cache name, cache manager, tier, result, reason, pool, model
+ * (configured models and {@code other}), type; never a key, argument, prompt or SQL text.
  */
 public final class MeterNames {
 
@@ -84,6 +84,28 @@ public final class MeterNames {
 	 * counter tagged {@code pool} (the HikariCP pool name).
 	 */
 	public static final String JDBC_SLOW_QUERIES = "optimization.jdbc.slow.queries";
+
+	/**
+	 * Completed calls of cached LLM methods and ChatClient calls, a counter tagged
+	 * {@code model} and {@code result=hit|miss}; {@code hit} means the provider was not called
+	 * for this call (cache hit, another caller's load, stale value).
+	 */
+	public static final String LLM_CALLS = "optimization.llm.calls";
+
+	/** Tokens of responses the provider produced, tagged {@code model} and {@code type=input|output}. */
+	public static final String LLM_TOKENS_SPENT = "optimization.llm.tokens.spent";
+
+	/** Tokens of responses served without calling the provider, tagged {@code model} and {@code type}. */
+	public static final String LLM_TOKENS_SAVED = "optimization.llm.tokens.saved";
+
+	/** USD paid for the tokens spent (at the configured prices), tagged {@code model}. */
+	public static final String LLM_COST_SPENT = "optimization.llm.cost.spent";
+
+	/** USD not paid thanks to the cache (saved tokens at the configured prices), tagged {@code model}. */
+	public static final String LLM_COST_SAVED = "optimization.llm.cost.saved";
+
+	/** Calls whose usage could not be recorded (an extractor or model expression failed). */
+	public static final String LLM_RECORDING_FAILURES = "optimization.llm.recording.failures";
 
 	private MeterNames() {
 	}

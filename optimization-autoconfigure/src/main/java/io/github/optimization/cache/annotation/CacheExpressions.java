@@ -28,11 +28,15 @@ final class CacheExpressions {
 	private final ParameterNameDiscoverer parameterNames = new DefaultParameterNameDiscoverer();
 
 	Expression parse(String expression, String attribute, Method method) {
+		return parse(expression, attribute, method, "@TieredCacheable");
+	}
+
+	Expression parse(String expression, String attribute, Method method, String annotation) {
 		try {
 			return this.parser.parseExpression(expression);
 		}
 		catch (ParseException ex) {
-			throw new IllegalStateException("@TieredCacheable on " + method.toGenericString() + ": " + attribute
+			throw new IllegalStateException(annotation + " on " + method.toGenericString() + ": " + attribute
 					+ " '" + expression + "' is not valid SpEL: " + ex.getMessage(), ex);
 		}
 	}
@@ -43,6 +47,11 @@ final class CacheExpressions {
 
 	Object value(Expression expression, TieredCacheOperation operation, Object target, Object[] args) {
 		return expression.getValue(context(operation, target, args, null, false));
+	}
+
+	Object value(Expression expression, Method method, Class<?> targetClass, String[][] argumentVariables,
+			Object target, Object[] args) {
+		return expression.getValue(context(method, targetClass, argumentVariables, target, args, null, false));
 	}
 
 	boolean condition(TieredCacheOperation operation, Object target, Object[] args) {
@@ -57,10 +66,15 @@ final class CacheExpressions {
 
 	private EvaluationContext context(TieredCacheOperation operation, Object target, Object[] args, Object result,
 			boolean withResult) {
-		RootObject root = new RootObject(operation.method, args, target, operation.targetClass);
+		return context(operation.method, operation.targetClass, operation.argumentVariables, target, args, result,
+				withResult);
+	}
+
+	private EvaluationContext context(Method method, Class<?> targetClass, String[][] variables, Object target,
+			Object[] args, Object result, boolean withResult) {
+		RootObject root = new RootObject(method, args, target, targetClass);
 		// Variables are set from names worked out once per method: no reflection per call.
 		StandardEvaluationContext context = new StandardEvaluationContext(root);
-		String[][] variables = operation.argumentVariables;
 		for (int i = 0; i < variables.length && i < args.length; i++) {
 			for (String name : variables[i]) {
 				context.setVariable(name, args[i]);
