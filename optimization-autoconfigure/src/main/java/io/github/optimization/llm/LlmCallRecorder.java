@@ -22,4 +22,16 @@ public interface LlmCallRecorder {
 	 */
 	void record(Object response, String model, boolean providerCalled);
 
+	/**
+	 * Record a provider call that answered no caller: a background refresh
+	 * (stale-while-revalidate, refresh-ahead) that replaced a cached response. Its usage is
+	 * spent; no call is counted, since its callers were counted with the stale response
+	 * they got. Does nothing by default.
+	 * @param response the new response, may be {@code null}
+	 * @param model the model named by the caller, or {@code null} to take it from the
+	 * response's usage
+	 */
+	default void recordBackgroundCall(Object response, String model) {
+	}
+
 }

@@ -65,6 +65,15 @@ public final class LlmMeters implements LlmCallRecorder {
 
 	@Override
 	public void record(Object response, String model, boolean providerCalled) {
+		record(response, model, providerCalled, true);
+	}
+
+	@Override
+	public void recordBackgroundCall(Object response, String model) {
+		record(response, model, true, false);
+	}
+
+	private void record(Object response, String model, boolean providerCalled, boolean countCall) {
 		try {
 			LlmUsage usage = this.usages.resolve(response);
 			String name = (model != null) ? model : (usage != null) ? usage.model() : null;
@@ -75,7 +84,9 @@ public final class LlmMeters implements LlmCallRecorder {
 						+ "are counted under model=\"other\" at a cost of 0");
 			}
 			ModelMeters meters = meters(tag);
-			(providerCalled ? meters.misses : meters.hits).increment();
+			if (countCall) {
+				(providerCalled ? meters.misses : meters.hits).increment();
+			}
 			if (usage != null) {
 				long input = Math.max(0, usage.inputTokens());
 				long output = Math.max(0, usage.outputTokens());

@@ -73,6 +73,8 @@ public final class CachedLlmResponseInterceptor implements MethodInterceptor {
 			return invocation.proceed();
 		}
 		LlmCacheMode mode = LlmCacheControl.current();
+		// A background refresh (stale-while-revalidate) may proceed this invocation after this
+		// call has returned: it never proceeded here then, so the rest of the chain runs.
 		Call call = new Call(this, invocation, operation, target, invocation.getArguments());
 		Object key = null;
 		Cache cache = null;
@@ -233,8 +235,12 @@ public final class CachedLlmResponseInterceptor implements MethodInterceptor {
 	}
 
 	/**
-	 * One call of an annotated method: runs the provider (the method) at most once per
-	 * cache miss and remembers whether it did, which decides hit or miss.
+	 * One call of an annotated method: runs the provider (the method) at most once and
+	 * decides, when the call returns, whether its response is the one this call's provider
+	 * call produced (a miss: usage spent) or came from the cache, another caller's load or a
+	 * stale entry (a hit: usage saved). A provider call that answered no caller (a background
+	 * refresh started by this call, or one that finished after the call returned a stale
+	 * response) is recorded as spent on its own.
 	 */
 	static final class Call implements Callable<Object> {
 
@@ -248,7 +254,14 @@ public final class CachedLlmResponseInterceptor implements MethodInterceptor {
 
 		final Object[] args;
 
-		volatile boolean providerCalled;
+		/** Guarded by this: whether the caller has been answered (and recorded). */
+		private boolean returned;
+
+		/** Guarded by this: whether the provider answered before the caller returned. */
+		private boolean answered;
+
+		/** Guarded by this: what the provider answered, when {@link #answered}. */
+		private Object produced;
 
 		Call(CachedLlmResponseInterceptor interceptor, MethodInvocation invocation,
 				CachedLlmResponseOperation operation, Object target, Object[] args) {
@@ -262,7 +275,6 @@ public final class CachedLlmResponseInterceptor implements MethodInterceptor {
 		/** The loader of a synchronous miss: the method's response, unwrapped from Optional. */
 		@Override
 		public Object call() throws Exception {
-			this.providerCalled = true;
 			Object result;
 			try {
 				result = this.invocation.proceed();
@@ -273,27 +285,42 @@ public final class CachedLlmResponseInterceptor implements MethodInterceptor {
 			catch (Throwable ex) {
 				throw new UndeclaredThrowableException(ex);
 			}
-			return unwrapOptional(result);
+			return answered(unwrapOptional(result));
 		}
 
 		Object callDirectly() throws Throwable {
-			this.providerCalled = true;
-			return unwrapOptional(this.invocation.proceed());
+			return answered(unwrapOptional(this.invocation.proceed()));
 		}
 
 		@SuppressWarnings("unchecked")
 		CompletableFuture<Object> callFuture() {
-			this.providerCalled = true;
 			try {
 				Object result = this.invocation.proceed();
 				if (result == null) {
-					return CompletableFuture.completedFuture(null);
+					return CompletableFuture.completedFuture(answered(null));
 				}
-				return ((CompletionStage<Object>) result).toCompletableFuture();
+				return ((CompletionStage<Object>) result).toCompletableFuture().thenApply(this::answered);
 			}
 			catch (Throwable ex) {
 				return CompletableFuture.failedFuture(ex);
 			}
+		}
+
+		/**
+		 * Notes a response of the provider: this call's own if the caller is still waiting,
+		 * else a background call, recorded as spent at once.
+		 * @return the response
+		 */
+		Object answered(Object response) {
+			synchronized (this) {
+				if (!this.returned) {
+					this.answered = true;
+					this.produced = response;
+					return response;
+				}
+			}
+			recordBackground(response);
+			return response;
 		}
 
 		private Object unwrapOptional(Object result) {
@@ -305,14 +332,39 @@ public final class CachedLlmResponseInterceptor implements MethodInterceptor {
 
 		/** Records the completed call; never throws. */
 		void record(Object response) {
+			boolean miss;
+			boolean background;
+			Object other;
+			synchronized (this) {
+				this.returned = true;
+				miss = this.answered && this.produced == response;
+				background = this.answered && !miss;
+				other = this.produced;
+			}
 			try {
 				LlmCallRecorder recorder = this.interceptor.recorder.get();
 				if (recorder != null) {
-					recorder.record(response, model(), this.providerCalled);
+					if (background) {
+						// The provider answered, but the caller got another (stale) response.
+						recorder.recordBackgroundCall(other, model());
+					}
+					recorder.record(response, model(), miss);
 				}
 			}
 			catch (RuntimeException ex) {
 				logger.debug("Could not record an LLM call of " + this.operation.where, ex);
+			}
+		}
+
+		private void recordBackground(Object response) {
+			try {
+				LlmCallRecorder recorder = this.interceptor.recorder.get();
+				if (recorder != null) {
+					recorder.recordBackgroundCall(response, model());
+				}
+			}
+			catch (RuntimeException ex) {
+				logger.debug("Could not record a background LLM call of " + this.operation.where, ex);
 			}
 		}
 

@@ -65,7 +65,6 @@ final class MonoResults {
 
 	@SuppressWarnings("unchecked")
 	private static Mono<Object> proceed(Call call) {
-		call.providerCalled = true;
 		Object result;
 		try {
 			result = call.invocation.proceed();
@@ -73,7 +72,7 @@ final class MonoResults {
 		catch (Throwable ex) {
 			return Mono.error(ex);
 		}
-		return (result != null) ? (Mono<Object>) result : Mono.empty();
+		return ((result != null) ? (Mono<Object>) result : Mono.empty()).doOnSuccess(call::answered);
 	}
 
 }

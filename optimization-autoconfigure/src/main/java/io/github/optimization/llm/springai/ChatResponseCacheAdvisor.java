@@ -130,13 +130,14 @@ public final class ChatResponseCacheAdvisor implements CallAdvisor, StreamAdviso
 				throw ex;
 			}
 		}
-		if (load.response == null && snapshot == null) {
+		if (snapshot == null && !load.hasAnswered()) {
 			// Nothing usable was cached: ask the model.
 			snapshot = load.call();
 		}
-		ChatClientResponse response = (load.response != null) ? load.response
+		ChatClientResponse live = load.finish();
+		ChatClientResponse response = (live != null) ? live
 				: ChatClientResponse.builder().chatResponse(snapshot.toChatResponse()).context(request.context()).build();
-		record(response.chatResponse(), load.response != null);
+		record(response.chatResponse(), live != null);
 		return response;
 	}
 
@@ -165,6 +166,18 @@ public final class ChatResponseCacheAdvisor implements CallAdvisor, StreamAdviso
 						+ ex.getMessage());
 			}
 			return null;
+		}
+	}
+
+	private void recordBackground(ChatResponse response) {
+		try {
+			LlmCallRecorder recorder = this.recorder.get();
+			if (recorder != null) {
+				recorder.recordBackgroundCall(response, null);
+			}
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Could not record a background ChatClient call", ex);
 		}
 	}
 
@@ -199,14 +212,23 @@ public final class ChatResponseCacheAdvisor implements CallAdvisor, StreamAdviso
 		return cache;
 	}
 
-	/** Calls the rest of the chain once, keeping the live response. */
-	private static final class Load implements java.util.concurrent.Callable<CachedChatResponse> {
+	/**
+	 * Calls the rest of the chain once, keeping the live response for the caller while it
+	 * waits. A call that finishes after the caller was answered (a background refresh of a
+	 * stale entry, which runs the rest of the chain the caller never ran) is recorded as spent
+	 * on its own.
+	 */
+	private final class Load implements java.util.concurrent.Callable<CachedChatResponse> {
 
 		private final CallAdvisorChain chain;
 
 		private final ChatClientRequest request;
 
+		/** Guarded by this. */
 		private ChatClientResponse response;
+
+		/** Guarded by this. */
+		private boolean returned;
 
 		Load(CallAdvisorChain chain, ChatClientRequest request) {
 			this.chain = chain;
@@ -215,8 +237,29 @@ public final class ChatResponseCacheAdvisor implements CallAdvisor, StreamAdviso
 
 		@Override
 		public CachedChatResponse call() {
-			this.response = this.chain.nextCall(this.request);
-			return CachedChatResponse.of(this.response.chatResponse());
+			ChatClientResponse live = this.chain.nextCall(this.request);
+			CachedChatResponse snapshot = CachedChatResponse.of(live.chatResponse());
+			boolean background;
+			synchronized (this) {
+				background = this.returned;
+				if (!background) {
+					this.response = live;
+				}
+			}
+			if (background) {
+				recordBackground(live.chatResponse());
+			}
+			return snapshot;
+		}
+
+		synchronized boolean hasAnswered() {
+			return this.response != null;
+		}
+
+		/** The caller is answered: the live response if the model answered this call. */
+		synchronized ChatClientResponse finish() {
+			this.returned = true;
+			return this.response;
 		}
 
 	}
