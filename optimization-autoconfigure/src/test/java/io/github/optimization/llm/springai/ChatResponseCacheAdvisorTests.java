@@ -114,4 +114,36 @@ class ChatResponseCacheAdvisorTests {
 		});
 	}
 
+	@Test
+	void aStaleResponseIsServedAtOnceAndRefreshedThroughTheRestOfTheChainInTheBackground() {
+		io.github.optimization.cache.FakeTicker ticker = new io.github.optimization.cache.FakeTicker();
+		java.util.concurrent.ConcurrentLinkedQueue<Runnable> background = new java.util.concurrent.ConcurrentLinkedQueue<>();
+		this.runner
+			.withPropertyValues("optimization.cache.caches.llm-responses.ttl=10m",
+					"optimization.cache.caches.llm-responses.ttl-jitter=0",
+					"optimization.cache.caches.llm-responses.stale-while-revalidate=5m")
+			.withBean(io.github.optimization.autoconfigure.cache.TieredCacheManagerCustomizer.class,
+					() -> (builder) -> builder.ticker(ticker).asyncExecutor(background::add))
+			.run((context) -> {
+				FakeChatModel model = new FakeChatModel();
+				ChatClient client = ChatClient.builder(model)
+					.defaultAdvisors(context.getBean(ChatResponseCacheAdvisor.class))
+					.build();
+				String first = client.prompt().user("q").call().chatResponse().getMetadata().getId();
+				ticker.advance(java.time.Duration.ofMinutes(11));
+				assertThat(client.prompt().user("q").call().chatResponse().getMetadata().getId()).isEqualTo(first);
+				assertThat(model.calls()).isEqualTo(1);
+				background.forEach(Runnable::run);
+				assertThat(model.calls()).as("refreshed in the background").isEqualTo(2);
+				assertThat(client.prompt().user("q").call().chatResponse().getMetadata().getId()).isNotEqualTo(first);
+				MeterRegistry meters = context.getBean(MeterRegistry.class);
+				assertThat(meters.get("optimization.llm.calls").tag("model", "gpt-4o-mini").tag("result", "miss")
+					.counter()
+					.count()).isEqualTo(1);
+				assertThat(meters.get("optimization.llm.tokens.spent").tag("model", "gpt-4o-mini").tag("type", "input")
+					.counter()
+					.count()).as("the first call and the background refresh").isEqualTo(2 * 1200);
+			});
+	}
+
 }
