@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -150,15 +151,19 @@ class ResearchEndpointTests {
 		return this.http.getForObject("/actuator/prometheus", String.class);
 	}
 
-	/** The value of one series, 0 when absent. */
+	/** The value of the one series that has all the given tags (comma-separated), 0 when absent. */
 	static double value(String scrape, String name, String tags) {
 		Matcher matcher = Pattern.compile("(?m)^" + Pattern.quote(name) + "\\{([^}]*)\\} (\\S+)$").matcher(scrape);
+		List<String> wanted = List.of(tags.split(","));
+		Double found = null;
 		while (matcher.find()) {
-			if (matcher.group(1).contains(tags)) {
-				return Double.parseDouble(matcher.group(2));
+			List<String> present = List.of(matcher.group(1).split(","));
+			if (present.containsAll(wanted)) {
+				assertThat(found).as("one series of " + name + " with " + tags).isNull();
+				found = Double.parseDouble(matcher.group(2));
 			}
 		}
-		return 0;
+		return (found != null) ? found : 0;
 	}
 
 	/** A Caffeine ticker and a clock that move together, only when told. */
