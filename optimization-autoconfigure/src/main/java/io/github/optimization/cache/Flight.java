@@ -54,9 +54,36 @@ final class Flight {
 		this.leader = synchronous ? Thread.currentThread() : null;
 	}
 
-	/** Whether nothing changed the key since the flight started. */
+	/**
+	 * Set once the flight is in the cache's flight map and the epoch was still that of its
+	 * ticket: from then on clears and invalidations from other instances reach it by name
+	 * (they mark the flights they concern), so an invalidation of another key, which bumps
+	 * the epoch, no longer stales it.
+	 */
+	private volatile boolean registered;
+
+	/**
+	 * Called right after the flight was put in the cache's flight map: a clear or an
+	 * invalidation that came between taking the ticket and that moment could not find the
+	 * flight, so it stales the flight here.
+	 */
+	void registered() {
+		if (!this.ticket.isEpochValid()) {
+			this.invalidated = true;
+		}
+		this.registered = true;
+	}
+
+	/**
+	 * Whether nothing changed the key since the flight started. A registered flight is
+	 * stale only by a change of its own key (its stripe, or a mark by name); an unregistered
+	 * one by any clear or invalidation too.
+	 */
 	boolean isCurrent() {
-		return !this.invalidated && this.ticket.isValid();
+		if (this.invalidated) {
+			return false;
+		}
+		return this.registered ? this.ticket.isStripeValid() : this.ticket.isValid();
 	}
 
 	/**

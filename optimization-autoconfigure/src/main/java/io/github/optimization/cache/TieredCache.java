@@ -270,7 +270,7 @@ public class TieredCache implements Cache {
 		}
 		Flight flight = new Flight(digestIfTracking(key), this.versions.ticket(key), true);
 		flight.stale = stale;
-		Flight running = this.flights.putIfAbsent(key, flight);
+		Flight running = register(key, flight);
 		if (running != null) {
 			this.stats.misses.increment();
 			try {
@@ -616,7 +616,7 @@ public class TieredCache implements Cache {
 			if (digest != null) {
 				this.keysByDigest.put(digest, k);
 			}
-			if ((flight != null && flight.invalidated) || (ticket != null && !ticket.isValid())) {
+			if ((flight != null) ? !flight.isCurrent() : (ticket != null && !ticket.isValid())) {
 				if (digest != null && old == null) {
 					this.keysByDigest.remove(digest, k);
 				}
@@ -843,6 +843,18 @@ public class TieredCache implements Cache {
 		return true;
 	}
 
+	/**
+	 * Put a flight in the flight map unless one runs for the key.
+	 * @return the running flight, or {@code null} if this one is registered
+	 */
+	private Flight register(Object key, Flight flight) {
+		Flight running = this.flights.putIfAbsent(key, flight);
+		if (running == null) {
+			flight.registered();
+		}
+		return running;
+	}
+
 	/** Marks the key changed: stales tickets and flights, and later callers start afresh. */
 	private void keyChanged(Object key) {
 		this.versions.keyChanged(key);
@@ -961,7 +973,7 @@ public class TieredCache implements Cache {
 		}
 		Flight flight = new Flight(digestIfTracking(key), this.versions.ticket(key), false);
 		flight.stale = stale;
-		Flight running = this.flights.putIfAbsent(key, flight);
+		Flight running = register(key, flight);
 		if (running != null) {
 			this.stats.misses.increment();
 			return running.result.thenApply((value) -> (T) value);
@@ -1060,7 +1072,7 @@ public class TieredCache implements Cache {
 		}
 		Flight flight = new Flight(digestIfTracking(key), this.versions.ticket(key), false);
 		flight.stale = fallback;
-		if (this.flights.putIfAbsent(key, flight) != null) {
+		if (register(key, flight) != null) {
 			return;
 		}
 		if (seen != null) {

@@ -58,6 +58,16 @@ final class Versions {
 			return Versions.this.stripes.get(this.stripe) == this.version && Versions.this.epoch.get() == this.epoch;
 		}
 
+		/** Whether no put or eviction of a key of this stripe happened (the epoch aside). */
+		boolean isStripeValid() {
+			return Versions.this.stripes.get(this.stripe) == this.version;
+		}
+
+		/** Whether no clear or invalidation from another instance happened. */
+		boolean isEpochValid() {
+			return Versions.this.epoch.get() == this.epoch;
+		}
+
 	}
 
 }

@@ -225,4 +225,48 @@ class TieredCacheRaceTests {
 
 	}
 
+	/** A cache that tracks keys for invalidations from other instances (a silent publisher). */
+	private TieredCache trackingCache() {
+		InvalidationPublisher silent = new InvalidationPublisher() {
+			@Override
+			public void keyChanged(String cacheName, String keyDigest) {
+			}
+
+			@Override
+			public void cacheCleared(String cacheName) {
+			}
+		};
+		return (TieredCache) TieredCacheManager.builder()
+			.l2Store(new RedisL2Store(connectionFactory))
+			.codec(TwoLevelTieredCacheContractTests.codec())
+			.invalidationPublisher(silent)
+			.cache("c", CacheSpec.defaults())
+			.build()
+			.getCache("c");
+	}
+
+	@Test
+	void aLoadRacingAnotherInstancesInvalidationOfAnotherKeyIsStillStored() {
+		TieredCache cache = trackingCache();
+		Object value = cache.getOrLoad("k", () -> {
+			cache.invalidateL1(KeyDigest.of("other"));
+			return "v";
+		}, LoadOptions.DEFAULT);
+		assertThat(value).isEqualTo("v");
+		assertThat(cache.getFromL1("k")).as("installed in L1 despite the unrelated invalidation").isNotNull();
+		assertThat(redis.admin().dbsize()).as("and written to Redis").isEqualTo(1);
+	}
+
+	@Test
+	void aLoadRacingAnotherInstancesInvalidationOfItsOwnKeyIsNotStored() {
+		TieredCache cache = trackingCache();
+		Object value = cache.getOrLoad("k", () -> {
+			cache.invalidateL1(KeyDigest.of("k"));
+			return "v";
+		}, LoadOptions.DEFAULT);
+		assertThat(value).as("the caller still gets what it loaded").isEqualTo("v");
+		assertThat(cache.getFromL1("k")).isNull();
+		assertThat(redis.admin().dbsize()).isZero();
+	}
+
 }
