@@ -21,6 +21,20 @@ public record LoadOptions(Duration ttl, JavaType type, Predicate<Object> storeIf
 	public static final LoadOptions DEFAULT = new LoadOptions(null, null, null);
 
 	/**
+	 * A store condition that stores nothing: a read with it returns cached values but
+	 * neither stores what it loads nor starts a background refresh.
+	 */
+	public static final Predicate<Object> STORE_NOTHING = (value) -> false;
+
+	/**
+	 * Whether this call stores nothing it loads ({@link #STORE_NOTHING}).
+	 * @return whether loads of this call are never stored
+	 */
+	public boolean storesNothing() {
+		return this.storeIf == STORE_NOTHING;
+	}
+
+	/**
 	 * Whether a loaded value is to be stored.
 	 * @param value the value, may be {@code null}
 	 * @return whether to store it

@@ -72,6 +72,9 @@ public class TieredCache implements Cache {
 
 	private final Executor asyncExecutor;
 
+	/** Runs background refreshes, which call loaders (and may block as long as they take). */
+	private final Executor refreshExecutor;
+
 	private final TieredCacheStatistics stats;
 
 	/**
@@ -108,8 +111,10 @@ public class TieredCache implements Cache {
 	private final ConcurrentHashMap<String, Object> keysByDigest;
 
 	TieredCache(String name, CacheSpec spec, L2Tier l2, Ticker ticker, Executor maintenanceExecutor,
-			Executor asyncExecutor, TieredCacheStatistics stats, InvalidationPublisher publisher) {
+			Executor asyncExecutor, Executor refreshExecutor, TieredCacheStatistics stats,
+			InvalidationPublisher publisher) {
 		this.name = name;
+		this.refreshExecutor = refreshExecutor;
 		this.spec = spec;
 		this.l2 = l2;
 		this.stats = stats;
@@ -1067,7 +1072,8 @@ public class TieredCache implements Cache {
 	 */
 	private void refresh(Object key, L1Entry seen, L1Entry fallback, Callable<?> loader,
 			Supplier<? extends CompletableFuture<?>> asyncLoader, LoadOptions options, RefreshTrigger trigger) {
-		if (this.flights.containsKey(key)) {
+		if (options.storesNothing() || this.flights.containsKey(key)) {
+			// A read that stores nothing would throw the refreshed value away.
 			return;
 		}
 		Flight flight = new Flight(digestIfTracking(key), this.versions.ticket(key), false);
@@ -1085,7 +1091,7 @@ public class TieredCache implements Cache {
 			}
 		}
 		try {
-			this.asyncExecutor.execute(() -> runRefresh(key, flight, loader, asyncLoader, options, trigger));
+			this.refreshExecutor.execute(() -> runRefresh(key, flight, loader, asyncLoader, options, trigger));
 		}
 		catch (RuntimeException ex) {
 			refreshed(key, flight, null, ex, trigger);

@@ -66,6 +66,10 @@ public class TieredCacheManager implements CacheManager, InvalidationHandler, Au
 
 	private final ExecutorService ownedAsyncExecutor;
 
+	private final Executor refreshExecutor;
+
+	private final ExecutorService ownedRefreshExecutor;
+
 	private final int dynamicLimit;
 
 	private final java.util.concurrent.atomic.AtomicBoolean dynamicLimitWarned = new java.util.concurrent.atomic.AtomicBoolean();
@@ -108,6 +112,23 @@ public class TieredCacheManager implements CacheManager, InvalidationHandler, Au
 			this.asyncExecutor = pool;
 			this.ownedAsyncExecutor = pool;
 		}
+		if (builder.refreshExecutor != null || builder.asyncExecutor != null) {
+			// An explicit asynchronous executor runs refreshes too unless one is given for them.
+			this.refreshExecutor = (builder.refreshExecutor != null) ? builder.refreshExecutor : builder.asyncExecutor;
+			this.ownedRefreshExecutor = null;
+		}
+		else {
+			ThreadPoolExecutor pool = new ThreadPoolExecutor(builder.refreshThreads, builder.refreshThreads, 60,
+					TimeUnit.SECONDS, new java.util.concurrent.ArrayBlockingQueue<>(builder.refreshQueueCapacity),
+					(runnable) -> {
+						Thread thread = new Thread(runnable, "optimization-cache-refresh");
+						thread.setDaemon(true);
+						return thread;
+					});
+			pool.allowCoreThreadTimeOut(true);
+			this.refreshExecutor = pool;
+			this.ownedRefreshExecutor = pool;
+		}
 		this.dynamicLimit = builder.dynamicLimit;
 		this.guard = builder.guard;
 		this.publisher = builder.publisher;
@@ -120,6 +141,12 @@ public class TieredCacheManager implements CacheManager, InvalidationHandler, Au
 		}
 		this.specs.keySet().forEach(this::getCache);
 	}
+
+	/** Default number of threads that run background refreshes. */
+	public static final int DEFAULT_REFRESH_THREADS = 4;
+
+	/** Default number of background refreshes that may wait for a thread. */
+	public static final int DEFAULT_REFRESH_QUEUE_CAPACITY = 1000;
 
 	/** A builder. */
 	public static Builder builder() {
@@ -138,11 +165,14 @@ public class TieredCacheManager implements CacheManager, InvalidationHandler, Au
 		return create(name);
 	}
 
-	/** Shuts down the executor this manager created for asynchronous work, if any. */
+	/** Shuts down the executors this manager created for asynchronous work and refreshes, if any. */
 	@Override
 	public void close() {
 		if (this.ownedAsyncExecutor != null) {
 			this.ownedAsyncExecutor.shutdownNow();
+		}
+		if (this.ownedRefreshExecutor != null) {
+			this.ownedRefreshExecutor.shutdownNow();
 		}
 	}
 
@@ -173,8 +203,8 @@ public class TieredCacheManager implements CacheManager, InvalidationHandler, Au
 		L2Tier l2 = (this.store != null && spec.l2Enabled()) ? new L2Tier(name, this.store,
 				this.keyScheme.forCache(name), this.codec, this.clock, stats, this.outageLog, this.guard,
 				this.asyncExecutor) : null;
-		TieredCache cache = new TieredCache(name, spec, l2, this.ticker, this.executor, this.asyncExecutor, stats,
-				this.publisher);
+		TieredCache cache = new TieredCache(name, spec, l2, this.ticker, this.executor, this.asyncExecutor,
+				this.refreshExecutor, stats, this.publisher);
 		this.caches.put(name, cache);
 		this.listeners.forEach((listener) -> notify(listener, cache));
 		return cache;
@@ -296,6 +326,12 @@ public class TieredCacheManager implements CacheManager, InvalidationHandler, Au
 
 		private Executor asyncExecutor;
 
+		private Executor refreshExecutor;
+
+		private int refreshThreads = DEFAULT_REFRESH_THREADS;
+
+		private int refreshQueueCapacity = DEFAULT_REFRESH_QUEUE_CAPACITY;
+
 		private int dynamicLimit = 100;
 
 		private InvalidationPublisher publisher = InvalidationPublisher.NONE;
@@ -376,6 +412,40 @@ public class TieredCacheManager implements CacheManager, InvalidationHandler, Au
 		 */
 		public Builder asyncExecutor(Executor asyncExecutor) {
 			this.asyncExecutor = Objects.requireNonNull(asyncExecutor, "asyncExecutor");
+			return this;
+		}
+
+		/**
+		 * The executor that runs background refreshes (stale-while-revalidate, refresh-ahead),
+		 * which call loaders and may block for as long as they take. Defaults to the
+		 * {@link #asyncExecutor} when one is given, else to a pool of
+		 * {@link #refreshThreads} daemon threads with a queue of {@link #refreshQueueCapacity}
+		 * owned (and closed) by the manager. A refresh the executor refuses is dropped (and
+		 * counted as a failed refresh): the stale value is served until a later read starts one.
+		 */
+		public Builder refreshExecutor(Executor refreshExecutor) {
+			this.refreshExecutor = Objects.requireNonNull(refreshExecutor, "refreshExecutor");
+			return this;
+		}
+
+		/** Threads of the manager's own refresh pool (default {@value #DEFAULT_REFRESH_THREADS}). */
+		public Builder refreshThreads(int refreshThreads) {
+			if (refreshThreads <= 0) {
+				throw new IllegalArgumentException("refresh threads must be positive, was " + refreshThreads);
+			}
+			this.refreshThreads = refreshThreads;
+			return this;
+		}
+
+		/**
+		 * Refreshes that may wait for a thread of the manager's own refresh pool (default
+		 * {@value #DEFAULT_REFRESH_QUEUE_CAPACITY}); more are dropped.
+		 */
+		public Builder refreshQueueCapacity(int refreshQueueCapacity) {
+			if (refreshQueueCapacity <= 0) {
+				throw new IllegalArgumentException("refresh queue capacity must be positive, was " + refreshQueueCapacity);
+			}
+			this.refreshQueueCapacity = refreshQueueCapacity;
 			return this;
 		}
 

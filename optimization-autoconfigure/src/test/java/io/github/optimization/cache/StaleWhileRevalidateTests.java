@@ -146,6 +146,8 @@ class StaleWhileRevalidateTests {
 		assertThat(cache.getStatistics().loadFailures()).isEqualTo(1);
 		this.ticker.advance(WINDOW.minusMillis(1));
 		assertThat(cache.get("k", failing)).as("still within the window").isEqualTo("old");
+		background.runAll();
+		assertThat(cache.getStatistics().refreshes(RefreshTrigger.STALE, false)).isEqualTo(2);
 		this.ticker.advance(Duration.ofMillis(1));
 		assertThat(cache.get("k", () -> "new")).isEqualTo("new");
 	}

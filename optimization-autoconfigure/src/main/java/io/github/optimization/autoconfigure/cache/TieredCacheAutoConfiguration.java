@@ -119,6 +119,16 @@ public class TieredCacheAutoConfiguration {
 			.guard(guard.getIfAvailable(() -> L2Guard.NONE))
 			.keyScheme(keyScheme)
 			.codec(codec);
+		TieredCacheProperties.Refresh refresh = properties.getRefresh();
+		if (refresh.getThreads() < 1) {
+			throw new InvalidCacheSpecException("optimization.cache.refresh.threads",
+					"must be at least 1, was " + refresh.getThreads());
+		}
+		if (refresh.getQueueCapacity() < 1) {
+			throw new InvalidCacheSpecException("optimization.cache.refresh.queue-capacity",
+					"must be at least 1, was " + refresh.getQueueCapacity());
+		}
+		builder.refreshThreads(refresh.getThreads()).refreshQueueCapacity(refresh.getQueueCapacity());
 		invalidationPublisher.ifAvailable(builder::invalidationPublisher);
 		CacheSpecs.perCache(properties, defaults).forEach(builder::cache);
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));

@@ -56,6 +56,8 @@ public class TieredCacheProperties {
 
 	private final Health health = new Health();
 
+	private final Refresh refresh = new Refresh();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -110,6 +112,46 @@ public class TieredCacheProperties {
 
 	public Health getHealth() {
 		return this.health;
+	}
+
+	public Refresh getRefresh() {
+		return this.refresh;
+	}
+
+	/**
+	 * The threads that run background refreshes (stale-while-revalidate, refresh-ahead) of
+	 * every cache: they call loaders, so they may block as long as a loader takes.
+	 */
+	public static class Refresh {
+
+		/**
+		 * Threads that run background refreshes; at most this many loaders run at once in
+		 * the background.
+		 */
+		private int threads = 4;
+
+		/**
+		 * Refreshes that may wait for a thread; a refresh beyond it is dropped (counted as a
+		 * failed refresh) and the stale value is served until a later read starts one.
+		 */
+		private int queueCapacity = 1000;
+
+		public int getThreads() {
+			return this.threads;
+		}
+
+		public void setThreads(int threads) {
+			this.threads = threads;
+		}
+
+		public int getQueueCapacity() {
+			return this.queueCapacity;
+		}
+
+		public void setQueueCapacity(int queueCapacity) {
+			this.queueCapacity = queueCapacity;
+		}
+
 	}
 
 	/**

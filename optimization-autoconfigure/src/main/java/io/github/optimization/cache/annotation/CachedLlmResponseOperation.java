@@ -75,7 +75,7 @@ final class CachedLlmResponseOperation {
 		this.valueType = valueType;
 		this.resultKind = resultKind;
 		this.storeOptions = new LoadOptions(ttl, valueType, Objects::nonNull);
-		this.noStoreOptions = new LoadOptions(ttl, valueType, (value) -> false);
+		this.noStoreOptions = new LoadOptions(ttl, valueType, LoadOptions.STORE_NOTHING);
 		int count = method.getParameterCount();
 		this.parameterLabels = new String[count];
 		this.argumentVariables = new String[count][];

@@ -77,7 +77,7 @@ public final class ChatResponseCacheAdvisor implements CallAdvisor, StreamAdviso
 		this.order = order;
 		var type = TypeFactory.defaultInstance().constructType(CachedChatResponse.class);
 		this.storeOptions = new LoadOptions(ttl, type, Objects::nonNull);
-		this.noStoreOptions = new LoadOptions(ttl, type, (value) -> false);
+		this.noStoreOptions = new LoadOptions(ttl, type, LoadOptions.STORE_NOTHING);
 	}
 
 	@Override

@@ -132,6 +132,18 @@ class TieredCacheAutoConfigurationTests {
 		withRedis().withPropertyValues("optimization.cache.codec.max-decompressed-size=1KB")
 			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
 				.hasMessageContaining("optimization.cache.codec"));
+		withRedis().withPropertyValues("optimization.cache.refresh.threads=0")
+			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("optimization.cache.refresh.threads"));
+		withRedis().withPropertyValues("optimization.cache.defaults.stale-if-error=-1s")
+			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("optimization.cache.defaults.stale-if-error"));
+		withRedis().withPropertyValues("optimization.cache.caches.users.refresh-ahead=1")
+			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("optimization.cache.caches.users.refresh-ahead"));
+		withRedis().withPropertyValues("optimization.cache.caches.users.cluster-single-flight.lock-ttl=0s")
+			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("optimization.cache.caches.users.cluster-single-flight.lock-ttl"));
 	}
 
 	@Test

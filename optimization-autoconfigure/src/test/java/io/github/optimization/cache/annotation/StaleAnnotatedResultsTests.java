@@ -17,6 +17,7 @@ import io.github.optimization.autoconfigure.llm.LlmAutoConfiguration;
 import io.github.optimization.cache.FakeTicker;
 import io.github.optimization.cache.SettableClock;
 import io.github.optimization.cache.annotation.LlmFixtures.Answer;
+import io.github.optimization.llm.LlmCacheControl;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.aopalliance.intercept.MethodInterceptor;
@@ -115,6 +116,18 @@ class StaleAnnotatedResultsTests {
 				.as("the first call and the background refresh").isEqualTo(2 * LlmFixtures.INPUT_TOKENS);
 			assertThat(count(meters, "optimization.llm.tokens.saved", "type", "input"))
 				.isEqualTo(2 * LlmFixtures.INPUT_TOKENS);
+		});
+	}
+
+	@Test
+	void aReadThatStoresNothingStartsNoRefresh() {
+		this.runner.run((context) -> {
+			Provider provider = context.getBean(Provider.class);
+			Answer first = provider.ask("q");
+			advance(Duration.ofMinutes(11));
+			assertThat(LlmCacheControl.noStore(() -> provider.ask("q"))).isEqualTo(first);
+			runBackground();
+			assertThat(provider.calls()).as("no paid call whose answer would be thrown away").isEqualTo(1);
 		});
 	}
 
