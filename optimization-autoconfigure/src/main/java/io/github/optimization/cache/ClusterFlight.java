@@ -29,14 +29,15 @@ import io.github.optimization.cache.TieredCacheStatistics.LockWait;
  * <li>Load without the lock, at once, when Redis becomes unusable (breaker open, timeout,
  * connection refused); when the key is written, evicted or cleared while waiting (the
  * holder's value may predate the change, so it is not returned); and when the cache's
- * load-wait timeout has passed.</li>
+ * half the load-wait timeout has passed (the other half is left for this instance's callers
+ * waiting on this leader to get its load, rather than each loading too).</li>
  * </ol>
  * "Changed" is the flight's own flag, set for this key only (a put or eviction here, another
  * instance's invalidation of this key, a clear), not its version ticket, which any other
  * instance's write of any key of the cache stales: waits survive a busy cache. A ticket that
  * is stale all the same still keeps a value found from being put in L1.
- * A crashed holder therefore delays others until its lock expires, and never longer than the
- * load-wait timeout. Waiting parks the thread between polls and holds no lock of L1.
+ * A crashed holder therefore delays others until its lock expires, and never longer than half
+ * the load-wait timeout. Waiting parks the thread between polls and holds no lock of L1.
  *
  * <p>Thread-safe; keeps no state between calls.
  */
@@ -57,7 +58,9 @@ final class ClusterFlight {
 		this.stats = stats;
 		this.lockTtlMillis = spec.lockTtl().toMillis();
 		this.pollNanos = spec.lockPollInterval().toNanos();
-		this.waitNanos = spec.loadWaitTimeout().toNanos();
+		// Half the load-wait timeout: callers of this instance that wait for this leader (for
+		// the whole timeout) then still get its own load, instead of each loading as well.
+		this.waitNanos = spec.loadWaitTimeout().toNanos() / 2;
 	}
 
 	/**
