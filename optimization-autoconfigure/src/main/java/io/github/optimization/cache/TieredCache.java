@@ -627,6 +627,11 @@ public class TieredCache implements Cache {
 				}
 				return old;
 			}
+			if (flight == null && ticket != null && old instanceof TimedL1Entry held && entry instanceof TimedL1Entry read
+					&& held.freshUntilNanos - read.freshUntilNanos > 0) {
+				// A plain fill read Redis before a refresh stored a fresher value: keep that.
+				return old;
+			}
 			return entry;
 		});
 	}
