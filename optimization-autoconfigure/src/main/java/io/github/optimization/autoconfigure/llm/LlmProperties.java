@@ -28,6 +28,9 @@ public class LlmProperties {
 	 */
 	private final Map<String, Price> pricing = new LinkedHashMap<>();
 
+	/**
+	 * Caching of Spring AI ChatClient calls (when Spring AI is on the class path).
+	 */
 	private final SpringAi springAi = new SpringAi();
 
 	public boolean isEnabled() {

@@ -9,6 +9,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.cache.CacheManager;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -29,6 +30,10 @@ class LlmSpringAiChatClientConfiguration {
 	ChatResponseCacheAdvisor chatResponseCacheAdvisor(LlmProperties properties,
 			ObjectProvider<CacheManager> cacheManager, ObjectProvider<LlmCallRecorder> recorder) {
 		LlmProperties.SpringAi springAi = properties.getSpringAi();
+		if (springAi.getTtl() != null && (springAi.getTtl().isNegative() || springAi.getTtl().toMillis() == 0)) {
+			throw new InvalidConfigurationPropertyValueException("optimization.llm.spring-ai.ttl", springAi.getTtl(),
+					"must be at least 1ms (e.g. 24h), or left unset for the cache's TTL");
+		}
 		return new ChatResponseCacheAdvisor(cacheManager::getIfUnique, springAi.getCache(), springAi.getTtl(),
 				SingletonSupplier.of(() -> recorder.getIfAvailable(() -> LlmCallRecorder.NONE)),
 				springAi.getAdvisorOrder());

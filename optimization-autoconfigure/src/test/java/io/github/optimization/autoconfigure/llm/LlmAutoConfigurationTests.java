@@ -92,6 +92,16 @@ class LlmAutoConfigurationTests {
 	}
 
 	@Test
+	void aZeroSpringAiTtlFailsAtStartupNamingTheProperty() {
+		this.runner.withPropertyValues("optimization.llm.spring-ai.ttl=0s").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("optimization.llm.spring-ai.ttl");
+		});
+	}
+
+	@Test
 	void negativePricesFailAtStartupNamingTheProperty() {
 		this.runner.withPropertyValues("optimization.llm.pricing.gpt-4o.input=-1").run((context) -> {
 			assertThat(context).hasFailed();
