@@ -1,14 +1,9 @@
 package io.github.optimization.cache.annotation;
 
-import java.lang.reflect.Method;
-
 import org.aopalliance.aop.Advice;
 
-import org.springframework.aop.ClassFilter;
 import org.springframework.aop.Pointcut;
 import org.springframework.aop.support.AbstractPointcutAdvisor;
-import org.springframework.aop.support.StaticMethodMatcherPointcut;
-import org.springframework.core.annotation.AnnotationUtils;
 
 /**
  * Applies the {@link TieredCacheInterceptor} to methods annotated with
@@ -30,7 +25,7 @@ public final class TieredCacheAdvisor extends AbstractPointcutAdvisor {
 	 */
 	public TieredCacheAdvisor(TieredCacheOperationSource source, TieredCacheInterceptor interceptor, int order) {
 		this.interceptor = interceptor;
-		this.pointcut = new AnnotatedMethods(source);
+		this.pointcut = new AnnotatedMethodsPointcut(TieredCacheable.class, source::isAnnotated);
 		setOrder(order);
 	}
 
@@ -42,27 +37,6 @@ public final class TieredCacheAdvisor extends AbstractPointcutAdvisor {
 	@Override
 	public Advice getAdvice() {
 		return this.interceptor;
-	}
-
-	private static final class AnnotatedMethods extends StaticMethodMatcherPointcut {
-
-		private final TieredCacheOperationSource source;
-
-		AnnotatedMethods(TieredCacheOperationSource source) {
-			this.source = source;
-			setClassFilter(new ClassFilter() {
-				@Override
-				public boolean matches(Class<?> clazz) {
-					return AnnotationUtils.isCandidateClass(clazz, TieredCacheable.class);
-				}
-			});
-		}
-
-		@Override
-		public boolean matches(Method method, Class<?> targetClass) {
-			return this.source.isAnnotated(method, targetClass);
-		}
-
 	}
 
 }

@@ -1,14 +1,9 @@
 package io.github.optimization.cache.annotation;
 
-import java.lang.reflect.Method;
-
 import org.aopalliance.aop.Advice;
 
-import org.springframework.aop.ClassFilter;
 import org.springframework.aop.Pointcut;
 import org.springframework.aop.support.AbstractPointcutAdvisor;
-import org.springframework.aop.support.StaticMethodMatcherPointcut;
-import org.springframework.core.annotation.AnnotationUtils;
 
 /**
  * Applies the {@link TieredCacheBatchInterceptor} to methods annotated with
@@ -31,7 +26,7 @@ public final class TieredCacheBatchAdvisor extends AbstractPointcutAdvisor {
 	public TieredCacheBatchAdvisor(TieredCacheBatchOperationSource source, TieredCacheBatchInterceptor interceptor,
 			int order) {
 		this.interceptor = interceptor;
-		this.pointcut = new AnnotatedMethods(source);
+		this.pointcut = new AnnotatedMethodsPointcut(TieredCacheableBatch.class, source::isAnnotated);
 		setOrder(order);
 	}
 
@@ -43,27 +38,6 @@ public final class TieredCacheBatchAdvisor extends AbstractPointcutAdvisor {
 	@Override
 	public Advice getAdvice() {
 		return this.interceptor;
-	}
-
-	private static final class AnnotatedMethods extends StaticMethodMatcherPointcut {
-
-		private final TieredCacheBatchOperationSource source;
-
-		AnnotatedMethods(TieredCacheBatchOperationSource source) {
-			this.source = source;
-			setClassFilter(new ClassFilter() {
-				@Override
-				public boolean matches(Class<?> clazz) {
-					return AnnotationUtils.isCandidateClass(clazz, TieredCacheableBatch.class);
-				}
-			});
-		}
-
-		@Override
-		public boolean matches(Method method, Class<?> targetClass) {
-			return this.source.isAnnotated(method, targetClass);
-		}
-
 	}
 
 }
