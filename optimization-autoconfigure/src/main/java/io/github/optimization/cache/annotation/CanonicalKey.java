@@ -452,6 +452,10 @@ public final class CanonicalKey {
 		}
 
 		private static String valueText(Object value) {
+			if (value instanceof java.sql.Timestamp timestamp) {
+				// Its nanoseconds are not in getTime().
+				return timestamp.toInstant().toString();
+			}
 			if (value instanceof Date date) {
 				return Long.toString(date.getTime());
 			}

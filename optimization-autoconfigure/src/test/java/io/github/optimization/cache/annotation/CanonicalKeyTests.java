@@ -170,4 +170,12 @@ class CanonicalKeyTests {
 
 	}
 
+	@Test
+	void timestampsDifferingOnlyInNanosecondsDiffer() {
+		java.sql.Timestamp a = java.sql.Timestamp.from(java.time.Instant.parse("2026-01-01T00:00:00.000000001Z"));
+		java.sql.Timestamp b = java.sql.Timestamp.from(java.time.Instant.parse("2026-01-01T00:00:00.000000002Z"));
+		assertThat(a.getTime()).isEqualTo(b.getTime());
+		assertThat(new CanonicalKey("m").add("t", a).sha256()).isNotEqualTo(new CanonicalKey("m").add("t", b).sha256());
+	}
+
 }
