@@ -80,6 +80,8 @@ class BasicCoherenceTests {
 			assertThat(a.stats().received()).as("only B's message is applied by A").isEqualTo(1);
 			assertThat(a.l1("users", "k")).as("A keeps its own write").isEqualTo("mine");
 			assertThat(a.l1("users", "p")).isEqualTo("mine too");
+			// B applies messages on its own thread: wait for it, then check it applied exactly two.
+			eventually().until(() -> b.stats().received() >= 2);
 			assertThat(b.stats().received()).as("B applied A's two messages").isEqualTo(2);
 			assertThat(a.allFlushes()).isEqualTo(aFlushes);
 			assertThat(b.allFlushes()).isEqualTo(bFlushes);
