@@ -29,15 +29,15 @@ import io.github.optimization.cache.TieredCacheStatistics.LockWait;
  * <li>Load without the lock, at once, when Redis becomes unusable (breaker open, timeout,
  * connection refused); when the key is written, evicted or cleared while waiting (the
  * holder's value may predate the change, so it is not returned); and when the cache's
- * half the load-wait timeout has passed (the other half is left for this instance's callers
- * waiting on this leader to get its load, rather than each loading too).</li>
+ * load-wait timeout has passed. Callers of this instance waiting for this leader then wait for
+ * its own load too (see {@link Flight#extraWaitNanos}), rather than each loading.</li>
  * </ol>
  * "Changed" is the flight's own flag, set for this key only (a put or eviction here, another
  * instance's invalidation of this key, a clear), not its version ticket, which any other
  * instance's write of any key of the cache stales: waits survive a busy cache. A ticket that
  * is stale all the same still keeps a value found from being put in L1.
- * A crashed holder therefore delays others until its lock expires, and never longer than half
- * the load-wait timeout. Waiting parks the thread between polls and holds no lock of L1.
+ * A crashed holder therefore delays others until its lock expires, and never longer than the
+ * load-wait timeout. Waiting parks the thread between polls and holds no lock of L1.
  *
  * <p>Thread-safe; keeps no state between calls.
  */
@@ -58,9 +58,7 @@ final class ClusterFlight {
 		this.stats = stats;
 		this.lockTtlMillis = spec.lockTtl().toMillis();
 		this.pollNanos = spec.lockPollInterval().toNanos();
-		// Half the load-wait timeout: callers of this instance that wait for this leader (for
-		// the whole timeout) then still get its own load, instead of each loading as well.
-		this.waitNanos = spec.loadWaitTimeout().toNanos() / 2;
+		this.waitNanos = spec.loadWaitTimeout().toNanos();
 	}
 
 	/**
@@ -86,32 +84,33 @@ final class ClusterFlight {
 	}
 
 	private Object await(Object key, byte[] token, Flight flight, Supplier<Object> readL2, Supplier<Object> load) {
+		flight.waitingForCluster();
 		long start = System.nanoTime();
 		long deadline = start + this.waitNanos;
 		while (true) {
 			if (flight.invalidated) {
-				return loadAfterWait(LockWait.CHANGED, start, load);
+				return loadAfterWait(flight, LockWait.CHANGED, start, load);
 			}
 			long remaining = deadline - System.nanoTime();
 			if (remaining <= 0 || Thread.currentThread().isInterrupted()) {
-				return loadAfterWait(LockWait.TIMEOUT, start, load);
+				return loadAfterWait(flight, LockWait.TIMEOUT, start, load);
 			}
 			LockSupport.parkNanos(this, Math.min(this.pollNanos, remaining));
 			Object stored = readL2.get();
 			if (flight.l2Unavailable) {
-				return loadAfterWait(LockWait.UNAVAILABLE, start, load);
+				return loadAfterWait(flight, LockWait.UNAVAILABLE, start, load);
 			}
 			if (stored != null) {
 				if (flight.invalidated) {
 					// Read before or after the change, it may be the holder's older value.
-					return loadAfterWait(LockWait.CHANGED, start, load);
+					return loadAfterWait(flight, LockWait.CHANGED, start, load);
 				}
 				this.stats.lockWait(LockWait.VALUE, System.nanoTime() - start);
 				return (stored == L1Entry.NULL) ? null : stored;
 			}
 			LockAttempt attempt = tryLock(key, token, flight);
 			if (attempt == LockAttempt.UNAVAILABLE) {
-				return loadAfterWait(LockWait.UNAVAILABLE, start, load);
+				return loadAfterWait(flight, LockWait.UNAVAILABLE, start, load);
 			}
 			if (attempt == LockAttempt.ACQUIRED) {
 				this.stats.lockWait(LockWait.TAKEOVER, System.nanoTime() - start);
@@ -145,7 +144,7 @@ final class ClusterFlight {
 		}
 	}
 
-	private Object loadAfterWait(LockWait result, long start, Supplier<Object> load) {
+	private Object loadAfterWait(Flight flight, LockWait result, long start, Supplier<Object> load) {
 		this.stats.lockWait(result, System.nanoTime() - start);
 		return load.get();
 	}

@@ -45,6 +45,16 @@ final class Flight {
 
 	final Versions.Ticket ticket;
 
+	/** Set for a background refresh: a flight no caller leads. */
+	volatile boolean background;
+
+	/**
+	 * When the leader started waiting for another instance's load (cluster single flight),
+	 * else 0: callers waiting for the leader may then wait for that wait and the leader's own
+	 * load after it.
+	 */
+	private volatile long clusterWaitSince;
+
 	/** The thread running a synchronous loader, to detect recursive loads; null for async. */
 	private final Thread leader;
 
@@ -87,6 +97,49 @@ final class Flight {
 	}
 
 	/**
+	 * Called by the leader when it starts waiting for another instance's load of the key.
+	 */
+	void waitingForCluster() {
+		this.clusterWaitSince = System.nanoTime() | 1;
+	}
+
+	/**
+	 * How much longer a caller whose wait timed out may wait for a leader that is waiting for
+	 * another instance: until the leader's own wait (one load-wait timeout) and its own load
+	 * after it (another) are over, so this instance's callers get one load rather than each
+	 * starting one. In nanoseconds; 0 or less if the leader is not waiting for another
+	 * instance.
+	 */
+	long extraWaitNanos(long waitNanos) {
+		long since = this.clusterWaitSince;
+		return (since == 0) ? 0 : since + 2 * waitNanos - System.nanoTime();
+	}
+
+	/**
+	 * End a flight that will never produce a value (a refresh the executor refused or
+	 * dropped): its waiters load themselves, as if they had timed out.
+	 */
+	void abandon() {
+		this.result.completeExceptionally(new Abandoned());
+	}
+
+	/** Whether a failure of the flight's result means it was abandoned. */
+	static boolean isAbandoned(Throwable failure) {
+		Throwable cause = (failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null)
+				? failure.getCause() : failure;
+		return cause instanceof Abandoned;
+	}
+
+	/** The failure of an abandoned flight; never reaches a caller. */
+	static final class Abandoned extends RuntimeException {
+
+		Abandoned() {
+			super("flight abandoned", null, false, false);
+		}
+
+	}
+
+	/**
 	 * Wait for the leader.
 	 * @param key the key (for messages)
 	 * @param loader the waiter's loader (for messages)
@@ -104,6 +157,9 @@ final class Flight {
 		}
 		catch (ExecutionException ex) {
 			Throwable cause = ex.getCause();
+			if (cause instanceof Abandoned) {
+				throw new TimeoutException("abandoned");
+			}
 			if (cause instanceof RuntimeException runtime) {
 				throw runtime;
 			}

@@ -279,7 +279,7 @@ public class TieredCache implements Cache {
 		if (running != null) {
 			this.stats.misses.increment();
 			try {
-				return running.await(key, loader, this.loadWaitNanos);
+				return awaitLeader(running, key, loader);
 			}
 			catch (TimeoutException ex) {
 				// The leader is stuck: do not let it hold this caller too.
@@ -346,6 +346,24 @@ public class TieredCache implements Cache {
 		return new BatchLoad<K, V>(this, this.l2, options).run(keys, loader);
 	}
 
+	/**
+	 * Wait for the leader of a flight for the load-wait timeout; if the leader is waiting for
+	 * another instance (cluster single flight), wait for that wait and the leader's own load
+	 * after it too (at most one more timeout) rather than start one more load.
+	 */
+	private Object awaitLeader(Flight running, Object key, Callable<?> loader) throws TimeoutException {
+		try {
+			return running.await(key, loader, this.loadWaitNanos);
+		}
+		catch (TimeoutException ex) {
+			long extra = running.extraWaitNanos(this.loadWaitNanos);
+			if (extra <= 0) {
+				throw ex;
+			}
+			return running.await(key, loader, extra);
+		}
+	}
+
 	private Object loadThrough(Object key, Callable<?> loader, LoadOptions options, Flight flight) {
 		if (this.l1 != null) {
 			// A flight for this key may have finished between our miss and our registration.
@@ -371,6 +389,9 @@ public class TieredCache implements Cache {
 	}
 
 	private Object callLoader(Object key, Callable<?> loader, LoadOptions options, Flight flight) {
+		// A stale value seen on the way (e.g. while waiting for another instance) asked for a
+		// refresh after the flight: this load replaces it.
+		flight.refreshAfter = null;
 		long start = System.nanoTime();
 		Object value;
 		try {
@@ -537,6 +558,11 @@ public class TieredCache implements Cache {
 				// An explicit put that did not reach Redis: its older value must go there.
 				rememberFailedL2Change(key);
 			}
+		}
+		if (flight == null) {
+			// A read that started after the first change may have read Redis before our write
+			// landed: stale it again, before L1 changes.
+			keyChanged(key);
 		}
 		if (this.l1 != null) {
 			install(key, entry(key, (value != null) ? value : L1Entry.NULL, ttlMillis, lifeMillis, ttlMillis, flight),
@@ -710,6 +736,9 @@ public class TieredCache implements Cache {
 				rememberFailedL2Change(key);
 			}
 			present = Boolean.TRUE.equals(deleted);
+			// A read that started after the first change may have read Redis before the delete
+			// landed: stale it again, before L1 changes.
+			keyChanged(key);
 		}
 		if (this.l1 != null) {
 			present |= removeFromL1(key);
@@ -986,7 +1015,9 @@ public class TieredCache implements Cache {
 		Flight running = register(key, flight);
 		if (running != null) {
 			this.stats.misses.increment();
-			return running.result.thenApply((value) -> (T) value);
+			return running.result.handle((value, ex) -> (ex == null) ? CompletableFuture.completedFuture((T) value)
+					: Flight.isAbandoned(ex) ? retrieve(key, valueLoader, options) : CompletableFuture.<T>failedFuture(ex))
+				.thenCompose((future) -> future);
 		}
 		CompletableFuture<Decoded> fromL2 = (this.l2 != null) ? this.l2.readAsync(key, options.type())
 				: CompletableFuture.completedFuture(null);
@@ -1083,6 +1114,7 @@ public class TieredCache implements Cache {
 		}
 		Flight flight = new Flight(digestIfTracking(key), this.versions.ticket(key), false);
 		flight.stale = fallback;
+		flight.background = true;
 		if (register(key, flight) != null) {
 			return;
 		}
@@ -1099,7 +1131,13 @@ public class TieredCache implements Cache {
 			this.refreshExecutor.execute(() -> runRefresh(key, flight, loader, asyncLoader, options, trigger));
 		}
 		catch (RuntimeException ex) {
-			refreshed(key, flight, null, ex, trigger);
+			// Refused (the refresh pool is busy or closed): counted as a failed refresh; callers
+			// that joined it load themselves rather than get the executor's exception.
+			this.stats.refreshed(trigger, false);
+			this.loaderLog.warn("Cache '" + this.name + "' dropped a background refresh (the refresh threads "
+					+ "and their queue are full: optimization.cache.refresh.*)", ex);
+			this.flights.remove(key, flight);
+			flight.abandon();
 		}
 	}
 
@@ -1215,6 +1253,18 @@ public class TieredCache implements Cache {
 		this.loaderLog.warn("Cache '" + this.name + "' answered a failed load with a stale value "
 				+ "(within its stale-if-error window)", cause);
 		return true;
+	}
+
+	/**
+	 * End the background refreshes that will not run any more (their executor was shut down):
+	 * callers waiting for them load themselves.
+	 */
+	void abandonRefreshes() {
+		this.flights.forEach((key, flight) -> {
+			if (flight.background && this.flights.remove(key, flight)) {
+				flight.abandon();
+			}
+		});
 	}
 
 	@Override

@@ -173,6 +173,8 @@ public class TieredCacheManager implements CacheManager, InvalidationHandler, Au
 		}
 		if (this.ownedRefreshExecutor != null) {
 			this.ownedRefreshExecutor.shutdownNow();
+			// Refreshes still queued will never run: let callers waiting for them load.
+			this.caches.values().forEach(TieredCache::abandonRefreshes);
 		}
 	}
 

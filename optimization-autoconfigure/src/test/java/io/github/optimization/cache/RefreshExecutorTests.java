@@ -1,6 +1,7 @@
 package io.github.optimization.cache;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -61,6 +62,39 @@ class RefreshExecutorTests {
 		finally {
 			manager.close();
 		}
+	}
+
+	@Test
+	void callersWaitingForARefreshThatWillNeverRunLoadThemselves() throws Exception {
+		TieredCacheManager manager = TieredCacheManager.builder()
+			.cache("c", CacheSpec.builder().ttl(TTL).ttlJitter(0).staleWhileRevalidate(Duration.ofMinutes(5)).build("t"))
+			.ticker(this.ticker)
+			.executor(Runnable::run)
+			.refreshThreads(1)
+			.refreshQueueCapacity(1)
+			.build();
+		TieredCache cache = (TieredCache) manager.getCache("c");
+		cache.getOrLoad("a", () -> "a1", LoadOptions.DEFAULT);
+		cache.getOrLoad("b", () -> "b1", LoadOptions.DEFAULT);
+		this.ticker.advance(TTL.plusMinutes(1));
+		CountDownLatch never = new CountDownLatch(1);
+		cache.getOrLoad("a", () -> never.await(10, TimeUnit.SECONDS), LoadOptions.DEFAULT);
+		cache.getOrLoad("b", () -> "b2", LoadOptions.DEFAULT);
+		// a's refresh holds the only thread; b's waits in the queue. Past the window, callers of
+		// b wait for that queued refresh.
+		this.ticker.advance(Duration.ofMinutes(5));
+		long missesBefore = cache.getStatistics().misses();
+		long start = System.nanoTime();
+		CompletableFuture<Object> joined = CompletableFuture
+			.supplyAsync(() -> cache.getOrLoad("b", () -> "b3", LoadOptions.DEFAULT));
+		await().atMost(Duration.ofSeconds(10)).until(() -> cache.getStatistics().misses() > missesBefore);
+		assertThat(joined).as("waiting for the queued refresh").isNotDone();
+		manager.close();
+		assertThat(joined.get(5, TimeUnit.SECONDS)).as("the queued refresh was dropped: the caller loaded")
+			.isEqualTo("b3");
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).as("no wait for a refresh that will never run")
+			.isLessThan(CacheSpec.DEFAULT_LOAD_WAIT_TIMEOUT);
+		never.countDown();
 	}
 
 }

@@ -269,4 +269,82 @@ class TieredCacheRaceTests {
 		assertThat(redis.admin().dbsize()).isZero();
 	}
 
+	@Test
+	void aLoadThatReadRedisBeforeAPutsWriteLandedDoesNotInstallTheOlderValueAfterThePut() throws Exception {
+		GateStore store = new GateStore(new RedisL2Store(connectionFactory));
+		TieredCache cache = (TieredCache) manager(store, CacheSpec.defaults()).getCache("c");
+		TieredCache peer = (TieredCache) manager(new RedisL2Store(connectionFactory), CacheSpec.defaults())
+			.getCache("c");
+		peer.put("k", "v1");
+		// The put marks the key changed, then waits before its SET.
+		CompletableFuture<Void> put = CompletableFuture.runAsync(() -> cache.put("k", "v2"));
+		store.setGate.awaitArrived();
+		// A load that starts now reads the old value from Redis, then waits before using it.
+		CompletableFuture<Object> load = CompletableFuture
+			.supplyAsync(() -> cache.getOrLoad("k", () -> "loaded", LoadOptions.DEFAULT));
+		store.getGate.awaitArrived();
+		store.setGate.open();
+		put.get(10, TimeUnit.SECONDS);
+		store.getGate.open();
+		assertThat(load.get(10, TimeUnit.SECONDS)).as("the load returns what it read").isEqualTo("v1");
+		assertThat(cache.getFromL1("k").get()).as("but the put's value stays in L1").isEqualTo("v2");
+	}
+
+	/** Holds the next GET (after reading) and the next SET (before writing), independently. */
+	static final class GateStore extends ForwardingL2Store {
+
+		final Gate getGate = new Gate();
+
+		final Gate setGate = new Gate();
+
+		GateStore(L2Store delegate) {
+			super(delegate);
+		}
+
+		@Override
+		public byte[] get(byte[] key) {
+			byte[] value = super.get(key);
+			this.getGate.pass();
+			return value;
+		}
+
+		@Override
+		public void set(byte[] key, byte[] value, long ttlMillis) {
+			this.setGate.pass();
+			super.set(key, value, ttlMillis);
+		}
+
+	}
+
+	/** Stops the first thread that passes until opened; later threads pass freely. */
+	static final class Gate {
+
+		private final CountDownLatch arrived = new CountDownLatch(1);
+
+		private final CountDownLatch opened = new CountDownLatch(1);
+
+		private final java.util.concurrent.atomic.AtomicBoolean used = new java.util.concurrent.atomic.AtomicBoolean();
+
+		void pass() {
+			if (this.used.compareAndSet(false, true)) {
+				this.arrived.countDown();
+				try {
+					assertThat(this.opened.await(10, TimeUnit.SECONDS)).isTrue();
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			}
+		}
+
+		void awaitArrived() throws InterruptedException {
+			assertThat(this.arrived.await(10, TimeUnit.SECONDS)).isTrue();
+		}
+
+		void open() {
+			this.opened.countDown();
+		}
+
+	}
+
 }
