@@ -1144,28 +1144,24 @@ public class TieredCache implements Cache {
 	private void runRefresh(Object key, Flight flight, Callable<?> loader,
 			Supplier<? extends CompletableFuture<?>> asyncLoader, LoadOptions options, RefreshTrigger trigger) {
 		try {
-			if (this.l2 != null) {
-				Decoded decoded = this.l2.read(key, options.type());
-				if (decoded == L2Tier.UNAVAILABLE) {
-					flight.l2Unavailable = true;
-				}
-				else if (decoded != null) {
-					Object stored = decoded.isNull() ? L1Entry.NULL : decoded.value();
-					L1Entry entry = timedEntry(key, stored, decoded.expiresAtEpochMillis(), options.ttl(), flight);
-					if (entry != null && this.freshness.state(entry, this.freshness.now()) == Freshness.FRESH) {
-						// Another instance has refreshed it already.
-						if (this.l1 != null) {
-							install(key, entry, flight.ticket, flight);
-						}
-						refreshed(key, flight, entry.get(), null, trigger);
-						return;
-					}
-				}
+			Object fresh = freshFromL2(key, options, flight);
+			if (fresh != null) {
+				// Another instance has refreshed it already.
+				refreshed(key, flight, (fresh == L1Entry.NULL) ? null : fresh, null, trigger);
+				return;
 			}
 			if (loader != null) {
 				Object value;
 				try {
-					value = callLoader(key, loader, options, flight);
+					if (this.clusterFlight != null && !flight.l2Unavailable) {
+						// Once across instances: wait for another's refresh, or load under the lock.
+						Object found = this.clusterFlight.load(key, flight, () -> freshFromL2(key, options, flight),
+								() -> callLoader(key, loader, options, flight));
+						value = (found == L1Entry.NULL) ? null : found;
+					}
+					else {
+						value = callLoader(key, loader, options, flight);
+					}
 				}
 				catch (ValueRetrievalException ex) {
 					refreshed(key, flight, null, ex, trigger);
@@ -1203,6 +1199,34 @@ public class TieredCache implements Cache {
 		catch (RuntimeException | Error ex) {
 			refreshed(key, flight, null, ex, trigger);
 		}
+	}
+
+	/**
+	 * For a refresh: the key's value in Redis if it is fresh (put in L1 too), or {@code null}
+	 * (missing, stale, refused, or Redis unusable, which sets {@link Flight#l2Unavailable}).
+	 * @return the stored form ({@link L1Entry#NULL} for a cached null), or {@code null}
+	 */
+	private Object freshFromL2(Object key, LoadOptions options, Flight flight) {
+		if (this.l2 == null) {
+			return null;
+		}
+		Decoded decoded = this.l2.read(key, options.type());
+		if (decoded == L2Tier.UNAVAILABLE) {
+			flight.l2Unavailable = true;
+			return null;
+		}
+		if (decoded == null) {
+			return null;
+		}
+		Object stored = decoded.isNull() ? L1Entry.NULL : decoded.value();
+		L1Entry entry = timedEntry(key, stored, decoded.expiresAtEpochMillis(), options.ttl(), flight);
+		if (entry == null || this.freshness.state(entry, this.freshness.now()) != Freshness.FRESH) {
+			return null;
+		}
+		if (this.l1 != null) {
+			install(key, entry, flight.ticket, flight);
+		}
+		return stored;
 	}
 
 	/** Ends a refresh: counts it, and answers callers that joined it. */
