@@ -44,6 +44,12 @@ final class L2Tier {
 
 	private final Executor asyncExecutor;
 
+	/** Keys whose change did not reach Redis: not read from it until repaired there. */
+	private final PendingRepairs repairs = new PendingRepairs(MAX_PENDING_REPAIRS);
+
+	/** How many keys a cache remembers to repair before it clears itself in Redis instead. */
+	static final int MAX_PENDING_REPAIRS = 10_000;
+
 	L2Tier(String cacheName, L2Store store, CacheKeySpace keys, CacheValueCodec codec, Clock clock,
 			TieredCacheStatistics stats, OutageLog outageLog, L2Guard guard, Executor asyncExecutor) {
 		this.asyncExecutor = asyncExecutor;
@@ -72,10 +78,14 @@ final class L2Tier {
 	static final Decoded UNAVAILABLE = Decoded.nullValue(Long.MIN_VALUE);
 
 	/**
-	 * The decoded value; {@code null} on a miss or refused bytes; {@link #UNAVAILABLE} on an
-	 * outage or an open breaker.
+	 * The decoded value; {@code null} on a miss or refused bytes, and without asking Redis for a
+	 * key whose change has not reached it yet ({@link #keyChangeFailed}); {@link #UNAVAILABLE}
+	 * on an outage or an open breaker.
 	 */
 	Decoded read(Object key, JavaType type) {
+		if (this.repairs.covers(key)) {
+			return null;
+		}
 		byte[] redisKey = this.keys.redisKey(key);
 		if (!permitted()) {
 			return UNAVAILABLE;
@@ -101,6 +111,28 @@ final class L2Tier {
 	 * outage or an open breaker.
 	 */
 	List<Decoded> readAll(List<?> keys, JavaType type) {
+		if (this.repairs.isEmpty()) {
+			return readAllFromRedis(keys, type);
+		}
+		// Keys whose change has not reached Redis are misses; the others are read.
+		boolean[] pending = new boolean[keys.size()];
+		List<Object> asked = new ArrayList<>(keys.size());
+		for (int i = 0; i < keys.size(); i++) {
+			pending[i] = this.repairs.covers(keys.get(i));
+			if (!pending[i]) {
+				asked.add(keys.get(i));
+			}
+		}
+		List<Decoded> read = asked.isEmpty() ? List.of() : readAllFromRedis(asked, type);
+		List<Decoded> decoded = new ArrayList<>(keys.size());
+		int next = 0;
+		for (int i = 0; i < keys.size(); i++) {
+			decoded.add(pending[i] ? null : read.get(next++));
+		}
+		return decoded;
+	}
+
+	private List<Decoded> readAllFromRedis(List<?> keys, JavaType type) {
 		List<byte[]> redisKeys = new ArrayList<>(keys.size());
 		for (Object key : keys) {
 			redisKeys.add(this.keys.redisKey(key));
@@ -126,6 +158,9 @@ final class L2Tier {
 	}
 
 	CompletableFuture<Decoded> readAsync(Object key, JavaType type) {
+		if (this.repairs.covers(key)) {
+			return CompletableFuture.completedFuture(null);
+		}
 		byte[] redisKey = this.keys.redisKey(key);
 		if (!permitted()) {
 			return CompletableFuture.completedFuture(UNAVAILABLE);
@@ -280,6 +315,10 @@ final class L2Tier {
 	 * @return {@code TRUE} if written, {@code FALSE} if the key existed, {@code null} if unknown
 	 */
 	Boolean writeIfAbsent(Object key, Object value, JavaType type, long ttlMillis, long lifeMillis) {
+		if (this.repairs.covers(key)) {
+			// What Redis holds for the key is older than a change it missed: as good as absent.
+			return write(key, value, type, ttlMillis, lifeMillis) ? Boolean.TRUE : null;
+		}
 		byte[] redisKey = this.keys.redisKey(key);
 		if (!permitted()) {
 			return null;
@@ -346,6 +385,38 @@ final class L2Tier {
 			failed(start, "scan", ex);
 			return -1;
 		}
+	}
+
+	/**
+	 * Remember a key whose put or eviction did not reach Redis: it is a miss here until
+	 * {@link #repair} has deleted it in Redis.
+	 */
+	void keyChangeFailed(Object key) {
+		this.repairs.keyChangeFailed(key);
+	}
+
+	/** Remember that a clear did not reach Redis: every key is a miss until it is repaired. */
+	void clearFailed() {
+		this.repairs.clearFailed();
+	}
+
+	/**
+	 * Redo in Redis the changes that did not reach it (see {@link PendingRepairs#repair}).
+	 * @param repaired what to do on this instance once a key or the cache is repaired
+	 * @return whether nothing is left to repair
+	 */
+	boolean repair(PendingRepairs.Repaired repaired) {
+		return this.repairs.repair(new PendingRepairs.Redis() {
+			@Override
+			public boolean delete(Object key) {
+				return L2Tier.this.delete(key) != null;
+			}
+
+			@Override
+			public boolean clear() {
+				return deleteMatching(L2Tier.this.keys.allKeysPattern()) >= 0;
+			}
+		}, repaired);
 	}
 
 	private boolean permitted() {

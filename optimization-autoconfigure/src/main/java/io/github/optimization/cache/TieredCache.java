@@ -93,13 +93,6 @@ public class TieredCache implements Cache {
 	/** The lock protocol when a cold key is loaded once across instances, else {@code null}. */
 	private final ClusterFlight clusterFlight;
 
-	/** Keys whose write or eviction did not reach Redis; deleted there once it is back. */
-	private final java.util.Set<Object> pendingL2Deletes = ConcurrentHashMap.newKeySet();
-
-	private volatile boolean pendingL2Clear;
-
-	static final int MAX_PENDING_L2_DELETES = 10_000;
-
 	private final InvalidationPublisher publisher;
 
 	/**
@@ -555,8 +548,9 @@ public class TieredCache implements Cache {
 				this.l2.delete(key);
 			}
 			else if (!written && flight == null) {
-				// An explicit put that did not reach Redis: its older value must go there.
-				rememberFailedL2Change(key);
+				// An explicit put that did not reach Redis: its older value must go there, and
+				// is not read from there meanwhile.
+				this.l2.keyChangeFailed(key);
 			}
 		}
 		if (flight == null) {
@@ -733,7 +727,7 @@ public class TieredCache implements Cache {
 		if (this.l2 != null) {
 			Boolean deleted = this.l2.delete(key);
 			if (deleted == null) {
-				rememberFailedL2Change(key);
+				this.l2.keyChangeFailed(key);
 			}
 			present = Boolean.TRUE.equals(deleted);
 			// A read that started after the first change may have read Redis before the delete
@@ -767,6 +761,10 @@ public class TieredCache implements Cache {
 			return true;
 		});
 		long deleted = (this.l2 != null) ? this.l2.deleteMatching(this.l2.keys().keyPattern(keyPattern)) : 0;
+		if (deleted < 0) {
+			// Which keys matched is unknown: the whole cache is repaired in Redis.
+			this.l2.clearFailed();
+		}
 		if (this.l1 != null) {
 			this.l1.asMap().keySet().removeIf((key) -> pattern.matches(CacheKeyEncoder.encode(key)));
 		}
@@ -789,7 +787,7 @@ public class TieredCache implements Cache {
 		if (this.l2 != null) {
 			long deleted = this.l2.deleteMatching(this.l2.keys().allKeysPattern());
 			if (deleted < 0) {
-				this.pendingL2Clear = true;
+				this.l2.clearFailed();
 			}
 			present = deleted > 0;
 		}
@@ -847,39 +845,32 @@ public class TieredCache implements Cache {
 		}
 	}
 
-	private void rememberFailedL2Change(Object key) {
-		if (this.pendingL2Deletes.size() < MAX_PENDING_L2_DELETES) {
-			this.pendingL2Deletes.add(key);
-		}
-		else {
-			this.pendingL2Clear = true;
-		}
-	}
-
 	/**
-	 * Redo in Redis the deletions that failed while it was unreachable (or clear this cache
-	 * there if too many failed to remember them all).
+	 * Redo in Redis the puts, evictions and clears that did not reach it while it was
+	 * unreachable: delete those keys there (or clear this cache there if it failed to
+	 * remember them all). Until then Redis is not read for them; once a key is repaired, reads
+	 * begun before are staled and this instance's own L1 entry of it is dropped (the whole L1
+	 * of this cache after a clear), so nothing read from Redis before the repair stays.
 	 * @return whether nothing is left to repair
 	 */
 	boolean repairL2() {
 		if (this.l2 == null) {
 			return true;
 		}
-		if (this.pendingL2Clear) {
-			if (this.l2.deleteMatching(this.l2.keys().allKeysPattern()) < 0) {
-				return false;
+		return this.l2.repair(new PendingRepairs.Repaired() {
+			@Override
+			public void keyRepaired(Object key) {
+				keyChanged(key);
+				if (TieredCache.this.l1 != null) {
+					removeFromL1(key);
+				}
 			}
-			this.pendingL2Clear = false;
-			this.pendingL2Deletes.clear();
-			return true;
-		}
-		for (Object key : this.pendingL2Deletes) {
-			if (this.l2.delete(key) == null) {
-				return false;
+
+			@Override
+			public void cacheCleared() {
+				clearL1();
 			}
-			this.pendingL2Deletes.remove(key);
-		}
-		return true;
+		});
 	}
 
 	/**
