@@ -39,4 +39,14 @@ public interface InvalidationHandler {
 		return true;
 	}
 
+	/**
+	 * Whether a put, eviction or clear failed to reach Redis and waits for {@link #repairL2()}.
+	 * Such a change may have been announced to peers all the same (its publish can succeed
+	 * when its Redis command timed out), so after the repair peers are asked to flush.
+	 * @return whether a repair is pending
+	 */
+	default boolean hasPendingRepairs() {
+		return false;
+	}
+
 }

@@ -395,6 +395,19 @@ final class L2Tier {
 		this.repairs.keyChangeFailed(key);
 	}
 
+	/**
+	 * Forget a key's pending repair: a later put or eviction of it reached Redis, so Redis no
+	 * longer holds the older value (a pending clear of the whole cache stays).
+	 */
+	void keyChangeReached(Object key) {
+		this.repairs.keyChangeReached(key);
+	}
+
+	/** Whether a change waits to be repaired in Redis. */
+	boolean hasPendingRepairs() {
+		return !this.repairs.isEmpty();
+	}
+
 	/** Remember that a clear did not reach Redis: every key is a miss until it is repaired. */
 	void clearFailed() {
 		this.repairs.clearFailed();

@@ -46,6 +46,16 @@ final class PendingRepairs {
 		this.any = true;
 	}
 
+	/**
+	 * Unmarks a key: a later put or eviction of it reached Redis. A mark of the whole cache
+	 * stays until it is repaired.
+	 */
+	void keyChangeReached(Object key) {
+		if (this.any) {
+			this.keys.remove(key);
+		}
+	}
+
 	/** Marks the whole cache: a clear (or a change past the limit) did not reach Redis. */
 	void clearFailed() {
 		this.clears.incrementAndGet();

@@ -547,10 +547,15 @@ public class TieredCache implements Cache {
 				// The key changed while we wrote an older value: do not leave it behind.
 				this.l2.delete(key);
 			}
-			else if (!written && flight == null) {
-				// An explicit put that did not reach Redis: its older value must go there, and
-				// is not read from there meanwhile.
-				this.l2.keyChangeFailed(key);
+			else if (flight == null) {
+				if (written) {
+					this.l2.keyChangeReached(key);
+				}
+				else {
+					// An explicit put that did not reach Redis: its older value must go there, and
+					// is not read from there meanwhile.
+					this.l2.keyChangeFailed(key);
+				}
 			}
 		}
 		if (flight == null) {
@@ -729,6 +734,9 @@ public class TieredCache implements Cache {
 			if (deleted == null) {
 				this.l2.keyChangeFailed(key);
 			}
+			else {
+				this.l2.keyChangeReached(key);
+			}
 			present = Boolean.TRUE.equals(deleted);
 			// A read that started after the first change may have read Redis before the delete
 			// landed: stale it again, before L1 changes.
@@ -871,6 +879,11 @@ public class TieredCache implements Cache {
 				clearL1();
 			}
 		});
+	}
+
+	/** Whether a put, eviction or clear of this cache waits to be repaired in Redis. */
+	boolean hasPendingRepairs() {
+		return this.l2 != null && this.l2.hasPendingRepairs();
 	}
 
 	/**

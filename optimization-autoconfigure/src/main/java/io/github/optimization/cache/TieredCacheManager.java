@@ -268,6 +268,16 @@ public class TieredCacheManager implements CacheManager, InvalidationHandler, Au
 		return done;
 	}
 
+	@Override
+	public boolean hasPendingRepairs() {
+		for (TieredCache cache : this.caches.values()) {
+			if (cache.hasPendingRepairs()) {
+				return true;
+			}
+		}
+		return false;
+	}
+
 	/**
 	 * How many times every in-process entry was dropped for a reason.
 	 * @param reason the reason

@@ -223,6 +223,11 @@ public final class RedisInvalidationBus implements InvalidationPublisher, Invali
 		return false;
 	}
 
+	private boolean hasPendingRepairs() {
+		InvalidationHandler target = this.handler;
+		return target != null && target.hasPendingRepairs();
+	}
+
 	private void failedToPublish() {
 		this.stats.publishFailures.increment();
 		this.flushPeersPending.set(true);
@@ -256,7 +261,9 @@ public final class RedisInvalidationBus implements InvalidationPublisher, Invali
 				connect();
 			}
 			checkRunId();
-			if (this.flushPeersPending.get()) {
+			if (this.flushPeersPending.get() || hasPendingRepairs()) {
+				// A change that missed Redis may still have been announced: once it is repaired
+				// there, peers drop what they may have read back meanwhile.
 				sendFlush();
 			}
 		}

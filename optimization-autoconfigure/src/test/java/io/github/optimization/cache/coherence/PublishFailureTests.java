@@ -4,6 +4,10 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.github.optimization.autoconfigure.cache.TieredCacheRedisConnection;
+import io.github.optimization.cache.ForwardingL2Store;
+import io.github.optimization.cache.redis.L2Store;
+import io.github.optimization.cache.redis.RedisL2Store;
 import io.github.optimization.resilience.CircuitBreakerL2Guard;
 import io.github.optimization.test.redis.RedisServerExtension;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -15,6 +19,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.dao.QueryTimeoutException;
 
 import static io.github.optimization.cache.FlushReason.PEER;
 import static io.github.optimization.cache.coherence.Instance.ABSENT;
@@ -111,6 +118,59 @@ class PublishFailureTests {
 			within(FLUSH_BOUND).until(() -> b.flushes(PEER) > peerFlushes && b.l1("users", "k") == ABSENT);
 			assertThat(a.cache("users").get("k", () -> "reloaded")).isNotEqualTo("v1");
 		});
+	}
+
+	@Test
+	void anEvictionWhoseDeleteFailedButWasAnnouncedIsRepairedAndPeersFlush() {
+		ApplicationContextRunner failingDelete = this.runner.withUserConfiguration(FailingDeleteConfiguration.class);
+		TwoInstances.run(failingDelete, this.runner, (a, b) -> {
+			TwoInstances.awaitSubscribed(redis, a, b);
+			BasicCoherenceTests.bothHold(a, b, "users", "k", "v1");
+			long peerFlushes = b.flushes(PEER);
+			long received = b.stats().received();
+
+			// A's DEL times out without reaching Redis, but its PUBLISH goes out.
+			a.context().getBean(FailingDeleteStore.class).failNextDelete = true;
+			a.cache("users").evict("k");
+			TwoInstances.eventually().until(() -> b.stats().received() > received);
+			assertThat(a.cache("users").get("k")).as("A does not read Redis's older value back").isNull();
+
+			// B has dropped its copy and may read the older value back from Redis meanwhile; A's
+			// watchdog repairs Redis and then asks B to flush.
+			within(FLUSH_BOUND).until(() -> b.flushes(PEER) > peerFlushes);
+			assertThat(b.cache("users").get("k")).as("the eviction reached Redis after all").isNull();
+			assertThat(a.manager().hasPendingRepairs()).isFalse();
+		});
+	}
+
+	/** A's Redis level, whose next DEL can be made to time out without reaching Redis. */
+	@Configuration(proxyBeanMethods = false)
+	static class FailingDeleteConfiguration {
+
+		@Bean
+		FailingDeleteStore failingDeleteStore(TieredCacheRedisConnection connection) {
+			return new FailingDeleteStore(new RedisL2Store(connection.getConnectionFactory()));
+		}
+
+	}
+
+	static final class FailingDeleteStore extends ForwardingL2Store {
+
+		volatile boolean failNextDelete;
+
+		FailingDeleteStore(L2Store delegate) {
+			super(delegate);
+		}
+
+		@Override
+		public boolean delete(byte[] key) {
+			if (this.failNextDelete) {
+				this.failNextDelete = false;
+				throw new QueryTimeoutException("Redis command timed out (test)");
+			}
+			return super.delete(key);
+		}
+
 	}
 
 	private static int occurrences(String text, String fragment) {

@@ -376,6 +376,11 @@ class SlowSubscriberTests {
 			return this.target.repairL2();
 		}
 
+		@Override
+		public boolean hasPendingRepairs() {
+			return this.target.hasPendingRepairs();
+		}
+
 	}
 
 	/**
