@@ -181,12 +181,18 @@ final class BatchLoad<K, V> {
 		for (int i = 0; i < lives.length; i++) {
 			lives[i] = this.cache.lifeMillis(trimmed[i]);
 		}
-		if (this.l2.writeAll(currentKeys, currentValues, this.options.type(), trimmed, lives)) {
-			for (K key : currentKeys) {
-				if (!this.tickets.get(key).isValid()) {
-					// The key changed while we wrote an older value: do not leave it behind.
-					this.l2.delete(key);
-				}
+		byte[][] written = this.l2.writeAll(currentKeys, currentValues, this.options.type(), trimmed, lives);
+		if (written == null) {
+			return;
+		}
+		for (int i = 0; i < currentKeys.size(); i++) {
+			K key = currentKeys.get(i);
+			if (!this.tickets.get(key).isValid()) {
+				// The key changed while we wrote an older value: do not leave it behind.
+				this.l2.delete(key);
+			}
+			else if (written[i] != null) {
+				this.cache.wroteBack(key, null, written[i]);
 			}
 		}
 	}

@@ -18,6 +18,18 @@ public interface InvalidationHandler {
 	boolean keyInvalidated(String cacheName, String keyDigest);
 
 	/**
+	 * Drop one key from a cache's in-process level because another instance deleted it in
+	 * Redis again (its write-back raced a change); unlike {@link #keyInvalidated}, this never
+	 * deletes anything in Redis.
+	 * @param cacheName the cache
+	 * @param keyDigest the key's digest
+	 * @return whether the cache exists here
+	 */
+	default boolean keyDropped(String cacheName, String keyDigest) {
+		return keyInvalidated(cacheName, keyDigest);
+	}
+
+	/**
 	 * Drop every in-process entry of a cache.
 	 * @param cacheName the cache
 	 * @return whether the cache exists here

@@ -27,6 +27,17 @@ public interface InvalidationPublisher {
 	void keyChanged(String cacheName, String keyDigest);
 
 	/**
+	 * This instance deleted a key in Redis again, because its write-back of a loaded value
+	 * raced another instance's change of the key (see {@code RecentWriteBacks}): others drop
+	 * what they read from Redis meanwhile, and do nothing more.
+	 * @param cacheName the cache
+	 * @param keyDigest the key's digest
+	 */
+	default void keyDropped(String cacheName, String keyDigest) {
+		keyChanged(cacheName, keyDigest);
+	}
+
+	/**
 	 * Many or all keys of a cache changed.
 	 * @param cacheName the cache
 	 */

@@ -201,26 +201,22 @@ final class L2Tier {
 		return decoded;
 	}
 
-	/** Whether the value was written; {@code false} when skipped or failed. */
-	boolean write(Object key, Object value, JavaType type, long ttlMillis) {
-		return write(key, value, type, ttlMillis, ttlMillis);
-	}
 
 	/**
 	 * Write a value that is fresh for {@code ttlMillis} (the expiry in its envelope) and kept by
 	 * Redis for {@code lifeMillis} (its {@code PX}), longer when stale values are served.
-	 * @return whether the value was written; {@code false} when skipped or failed
+	 * @return the bytes written; {@code null} when skipped or failed
 	 */
-	boolean write(Object key, Object value, JavaType type, long ttlMillis, long lifeMillis) {
+	byte[] write(Object key, Object value, JavaType type, long ttlMillis, long lifeMillis) {
 		byte[] redisKey = this.keys.redisKey(key);
 		// Ask first: while the breaker is open the value is not even encoded.
 		if (!permitted()) {
-			return false;
+			return null;
 		}
 		byte[] bytes = encode(value, type, ttlMillis);
 		if (bytes == null) {
 			this.guard.release();
-			return false;
+			return null;
 		}
 		long start = System.nanoTime();
 		try {
@@ -228,31 +224,33 @@ final class L2Tier {
 		}
 		catch (RuntimeException ex) {
 			failed(start, "set", ex);
-			return false;
+			return null;
 		}
 		succeeded(start);
-		return true;
+		return bytes;
 	}
 
 	/**
 	 * Write several values, each with its own TTL (fresh-until in the envelope) and physical
 	 * life in Redis, in one round trip. Values the codec refuses are skipped (and counted).
-	 * @return whether the others were written; {@code false} when skipped or failed
+	 * @return the bytes written for each key ({@code null} for a value the codec refused), or
+	 * {@code null} when nothing was written (skipped or failed)
 	 */
-	boolean writeAll(List<?> keys, List<?> values, JavaType type, long[] ttlMillis, long[] lifeMillis) {
+	byte[][] writeAll(List<?> keys, List<?> values, JavaType type, long[] ttlMillis, long[] lifeMillis) {
 		if (!permitted()) {
-			return false;
+			return null;
 		}
+		byte[][] written = new byte[keys.size()][];
 		List<L2Store.Entry> entries = new ArrayList<>(keys.size());
 		for (int i = 0; i < keys.size(); i++) {
-			byte[] bytes = encode(values.get(i), type, ttlMillis[i]);
-			if (bytes != null) {
-				entries.add(new L2Store.Entry(this.keys.redisKey(keys.get(i)), bytes, lifeMillis[i]));
+			written[i] = encode(values.get(i), type, ttlMillis[i]);
+			if (written[i] != null) {
+				entries.add(new L2Store.Entry(this.keys.redisKey(keys.get(i)), written[i], lifeMillis[i]));
 			}
 		}
 		if (entries.isEmpty()) {
 			this.guard.release();
-			return false;
+			return null;
 		}
 		long start = System.nanoTime();
 		try {
@@ -260,10 +258,10 @@ final class L2Tier {
 		}
 		catch (RuntimeException ex) {
 			failed(start, "set", ex);
-			return false;
+			return null;
 		}
 		succeeded(start);
-		return true;
+		return written;
 	}
 
 	/**
@@ -317,7 +315,7 @@ final class L2Tier {
 	Boolean writeIfAbsent(Object key, Object value, JavaType type, long ttlMillis, long lifeMillis) {
 		if (this.repairs.covers(key)) {
 			// What Redis holds for the key is older than a change it missed: as good as absent.
-			return write(key, value, type, ttlMillis, lifeMillis) ? Boolean.TRUE : null;
+			return (write(key, value, type, ttlMillis, lifeMillis) != null) ? Boolean.TRUE : null;
 		}
 		byte[] redisKey = this.keys.redisKey(key);
 		if (!permitted()) {
@@ -361,6 +359,28 @@ final class L2Tier {
 		long start = System.nanoTime();
 		try {
 			boolean deleted = this.store.delete(redisKey);
+			succeeded(start);
+			return deleted;
+		}
+		catch (RuntimeException ex) {
+			failed(start, "delete", ex);
+			return null;
+		}
+	}
+
+	/**
+	 * Delete a key only if Redis still holds exactly the bytes this instance wrote for it.
+	 * @return {@code TRUE} if deleted, {@code FALSE} if Redis holds something else or nothing,
+	 * {@code null} if unknown
+	 */
+	Boolean deleteIfWritten(Object key, byte[] written) {
+		byte[] redisKey = this.keys.redisKey(key);
+		if (!permitted()) {
+			return null;
+		}
+		long start = System.nanoTime();
+		try {
+			boolean deleted = this.store.deleteIfEquals(redisKey, written);
 			succeeded(start);
 			return deleted;
 		}

@@ -95,6 +95,9 @@ public class TieredCache implements Cache {
 
 	private final InvalidationPublisher publisher;
 
+	/** Loaded values written back lately, undone when a change elsewhere raced them. */
+	private final RecentWriteBacks writeBacks;
+
 	/**
 	 * Digest to key of the entries in L1, kept only when other instances send invalidations
 	 * by digest. Changed only under the L1 entry's lock (inside compute or the eviction
@@ -113,6 +116,8 @@ public class TieredCache implements Cache {
 		this.stats = stats;
 		this.asyncExecutor = asyncExecutor;
 		this.publisher = (l2 != null) ? publisher : InvalidationPublisher.NONE;
+		this.writeBacks = (this.publisher != InvalidationPublisher.NONE) ? new RecentWriteBacks(ticker)
+				: RecentWriteBacks.NONE;
 		// Without a shared level there are no peers whose writes L1 could miss, so only the
 		// TTL bounds an entry's life.
 		this.l1CapNanos = (l2 != null) ? spec.l1Ttl().toNanos() : Long.MAX_VALUE;
@@ -542,13 +547,19 @@ public class TieredCache implements Cache {
 		long lifeMillis = (this.freshness != null) ? this.freshness.lifeMillis(ttlMillis) : ttlMillis;
 		this.stats.puts.increment();
 		if (this.l2 != null && (flight == null || (flight.isCurrent() && !flight.l2Unavailable))) {
-			boolean written = this.l2.write(key, value, options.type(), ttlMillis, lifeMillis);
-			if (written && flight != null && !flight.isCurrent()) {
-				// The key changed while we wrote an older value: do not leave it behind.
-				this.l2.delete(key);
+			byte[] written = this.l2.write(key, value, options.type(), ttlMillis, lifeMillis);
+			if (written != null && flight != null) {
+				if (flight.isCurrent()) {
+					// A change elsewhere whose message is still on its way is undone later.
+					wroteBack(key, flight.digest, written);
+				}
+				else {
+					// The key changed while we wrote an older value: do not leave it behind.
+					this.l2.delete(key);
+				}
 			}
 			else if (flight == null) {
-				if (written) {
+				if (written != null) {
 					this.l2.keyChangeReached(key);
 				}
 				else {
@@ -830,13 +841,36 @@ public class TieredCache implements Cache {
 	}
 
 	/**
-	 * Drop one key, known by its digest, from the in-process level because another instance
-	 * changed it; reads and loads of it still running here will not install their values.
-	 * Does nothing unless the cache tracks keys for invalidations.
+	 * Apply another instance's change of one key, known by its digest: if this instance wrote
+	 * a loaded value of the key back to Redis lately and Redis still holds it, that write-back
+	 * landed after the change and is deleted again (and announced, see
+	 * {@link InvalidationPublisher#keyDropped}); then the key is dropped from the in-process
+	 * level, and reads and loads of it still running here will not install their values. Does
+	 * nothing unless the cache applies invalidations.
 	 * @param keyDigest the key's digest
 	 */
 	public void invalidateL1(String keyDigest) {
-		if (this.keysByDigest == null) {
+		RecentWriteBacks.WriteBack writeBack = this.writeBacks.take(keyDigest);
+		Boolean undone = (writeBack != null) ? this.l2.deleteIfWritten(writeBack.key(), writeBack.bytes()) : null;
+		if (writeBack != null && undone == null) {
+			// Unknown: repaired (deleted) once Redis answers, after which peers flush.
+			this.l2.keyChangeFailed(writeBack.key());
+		}
+		dropFromL1(keyDigest);
+		if (Boolean.TRUE.equals(undone)) {
+			this.stats.writeBacksUndone.increment();
+			this.publisher.keyDropped(this.name, keyDigest);
+		}
+	}
+
+	/**
+	 * Drop one key, known by its digest, from the in-process level, and keep reads and loads of
+	 * it still running here from installing their values; nothing in Redis changes. Does
+	 * nothing unless the cache applies invalidations.
+	 * @param keyDigest the key's digest
+	 */
+	public void dropFromL1(String keyDigest) {
+		if (this.writeBacks == RecentWriteBacks.NONE) {
 			return;
 		}
 		// A read racing this message cannot be matched by digest cheaply: stale them all.
@@ -847,7 +881,7 @@ public class TieredCache implements Cache {
 				this.flights.remove(key, flight);
 			}
 		});
-		Object key = this.keysByDigest.get(keyDigest);
+		Object key = (this.keysByDigest != null) ? this.keysByDigest.get(keyDigest) : null;
 		if (key != null) {
 			removeFromL1(key);
 		}
@@ -926,8 +960,16 @@ public class TieredCache implements Cache {
 		return removed[0];
 	}
 
+	/** The key's digest when other instances' invalidations are applied here, else {@code null}. */
 	private String digestIfTracking(Object key) {
-		return (this.keysByDigest != null) ? KeyDigest.of(key) : null;
+		return (this.writeBacks != RecentWriteBacks.NONE) ? KeyDigest.of(key) : null;
+	}
+
+	/** Remember a loaded value written back to Redis, to undo it if it raced a change elsewhere. */
+	void wroteBack(Object key, String digest, byte[] written) {
+		if (this.writeBacks != RecentWriteBacks.NONE) {
+			this.writeBacks.written((digest != null) ? digest : KeyDigest.of(key), key, written);
+		}
 	}
 
 	private void publishKeyChanged(Object key) {

@@ -237,6 +237,16 @@ public class TieredCacheManager implements CacheManager, InvalidationHandler, Au
 	}
 
 	@Override
+	public boolean keyDropped(String cacheName, String keyDigest) {
+		TieredCache cache = this.caches.get(cacheName);
+		if (cache == null) {
+			return false;
+		}
+		cache.dropFromL1(keyDigest);
+		return true;
+	}
+
+	@Override
 	public boolean cacheInvalidated(String cacheName) {
 		TieredCache cache = this.caches.get(cacheName);
 		if (cache == null) {

@@ -46,6 +46,8 @@ public final class TieredCacheStatistics {
 
 	final LongAdder staleServedOnError = new LongAdder();
 
+	final LongAdder writeBacksUndone = new LongAdder();
+
 	private final Map<RejectReason, LongAdder> rejects = new EnumMap<>(RejectReason.class);
 
 	private final Map<RefreshTrigger, LongAdder> refreshSuccesses = new EnumMap<>(RefreshTrigger.class);
@@ -186,6 +188,14 @@ public final class TieredCacheStatistics {
 	 */
 	public long staleServedWhileRevalidating() {
 		return this.staleServedRevalidating.sum();
+	}
+
+	/**
+	 * Loaded values this instance wrote back to Redis and deleted again, because the write
+	 * landed after another instance's change of the key (see {@code RecentWriteBacks}).
+	 */
+	public long writeBacksUndone() {
+		return this.writeBacksUndone.sum();
 	}
 
 	/**

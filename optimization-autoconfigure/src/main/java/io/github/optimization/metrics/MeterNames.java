@@ -33,6 +33,12 @@ public final class MeterNames {
 	public static final String CACHE_L2_TIMEOUTS = "optimization.cache.l2.timeouts";
 
 	/**
+	 * Loaded values written back to Redis and deleted again because the write landed after
+	 * another instance's change of the key.
+	 */
+	public static final String CACHE_L2_WRITE_BACKS_UNDONE = "optimization.cache.l2.writebacks.undone";
+
+	/**
 	 * Lookups answered with a stale value, tagged {@code reason=revalidate} (within the
 	 * stale-while-revalidate window, while a background refresh runs) or {@code reason=error}
 	 * (within the stale-if-error window, because the loader threw).

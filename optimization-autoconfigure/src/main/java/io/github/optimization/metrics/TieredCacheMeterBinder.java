@@ -110,6 +110,11 @@ public class TieredCacheMeterBinder extends CacheMeterBinder<TieredCache> {
 			.tags(getTagsWithCacheName())
 			.description("Calls to the Redis level that timed out")
 			.register(registry);
+		FunctionCounter.builder(MeterNames.CACHE_L2_WRITE_BACKS_UNDONE, s, TieredCacheStatistics::writeBacksUndone)
+			.tags(getTagsWithCacheName())
+			.description("Loaded values written back to Redis and deleted again because another instance "
+					+ "changed the key just before")
+			.register(registry);
 		FunctionCounter.builder(MeterNames.CACHE_STALE_SERVED, s, TieredCacheStatistics::staleServedWhileRevalidating)
 			.tags(getTagsWithCacheName())
 			.tag("reason", "revalidate")

@@ -11,25 +11,30 @@ import io.github.optimization.cache.KeyDigest;
 
 /**
  * One invalidation on the channel, with a fixed schema: {@code {"v":1,"src":..., "op":
- * "evict"|"clear"|"flush", "cache":..., "key":<digest>}}. Parsed into this record only (no
+ * "evict"|"drop"|"clear"|"flush", "cache":..., "key":<digest>}}. Parsed into this record only (no
  * polymorphism), after a size check; anything else is rejected.
  *
  * @param v the schema version, 1
  * @param src the id of the instance that sent it
  * @param op what changed: one key ({@code evict}), a whole cache ({@code clear}), or
- * everything, because the sender may have missed sending changes ({@code flush})
+ * everything, because the sender may have missed sending changes ({@code flush}); or
+ * ({@code drop}) the sender deleted one key in Redis again because its own write-back of it
+ * raced another instance's change: copies read from Redis meanwhile are to be dropped, and
+ * nothing else is to be done (unlike {@code evict}, it never starts another such deletion)
  * @param cache the cache name ({@code null} for {@code flush})
- * @param key the key digest (only for {@code evict})
+ * @param key the key digest (only for {@code evict} and {@code drop})
  */
 public record InvalidationMessage(int v, String src, String op, String cache, String key) {
 
 	static final String EVICT = "evict";
 
+	static final String DROP = "drop";
+
 	static final String CLEAR = "clear";
 
 	static final String FLUSH = "flush";
 
-	private static final Set<String> OPS = Set.of(EVICT, CLEAR, FLUSH);
+	private static final Set<String> OPS = Set.of(EVICT, DROP, CLEAR, FLUSH);
 
 	private static final int MAX_NAME = 256;
 
@@ -41,6 +46,10 @@ public record InvalidationMessage(int v, String src, String op, String cache, St
 
 	static InvalidationMessage evict(String source, String cache, String digest) {
 		return new InvalidationMessage(1, source, EVICT, cache, digest);
+	}
+
+	static InvalidationMessage drop(String source, String cache, String digest) {
+		return new InvalidationMessage(1, source, DROP, cache, digest);
 	}
 
 	static InvalidationMessage clear(String source, String cache) {
@@ -96,7 +105,7 @@ public record InvalidationMessage(int v, String src, String op, String cache, St
 		if (!FLUSH.equals(this.op) && (this.cache == null || this.cache.isEmpty() || this.cache.length() > MAX_NAME)) {
 			throw new IllegalArgumentException("missing or overlong cache name");
 		}
-		if (EVICT.equals(this.op) && !KeyDigest.isValid(this.key)) {
+		if ((EVICT.equals(this.op) || DROP.equals(this.op)) && !KeyDigest.isValid(this.key)) {
 			throw new IllegalArgumentException("missing or malformed key digest");
 		}
 	}

@@ -186,6 +186,11 @@ public final class RedisInvalidationBus implements InvalidationPublisher, Invali
 	}
 
 	@Override
+	public void keyDropped(String cacheName, String keyDigest) {
+		send(InvalidationMessage.drop(this.sourceId, cacheName, keyDigest));
+	}
+
+	@Override
 	public void cacheCleared(String cacheName) {
 		send(InvalidationMessage.clear(this.sourceId, cacheName));
 	}
@@ -391,6 +396,7 @@ public final class RedisInvalidationBus implements InvalidationPublisher, Invali
 		InvalidationHandler target = this.handler;
 		switch (parsed.op()) {
 			case InvalidationMessage.EVICT -> target.keyInvalidated(parsed.cache(), parsed.key());
+			case InvalidationMessage.DROP -> target.keyDropped(parsed.cache(), parsed.key());
 			case InvalidationMessage.CLEAR -> target.cacheInvalidated(parsed.cache());
 			default -> target.flushAll(FlushReason.PEER);
 		}

@@ -227,7 +227,9 @@ class CraftedMessageTests {
 		messages.add(json("{}"));
 		messages.add(json(valid("evict", "users", DIGEST).replace("\"v\":1", "\"v\":2")));
 		messages.add(json(valid("evict", "users", DIGEST).replace("\"src\":\"peer\",", "")));
-		messages.add(json(valid("drop", "users", DIGEST)));
+		messages.add(json(valid("purge", "users", DIGEST)));
+		messages.add(json(valid("drop", "users", null)));
+		messages.add(json(valid("Drop", "users", DIGEST)));
 		messages.add(json(valid("EVICT", "users", "not-a-digest")));
 		messages.add(json(valid("Clear", "users", null)));
 		messages.add(json(valid("FLUSH", null, null)));

@@ -91,7 +91,10 @@ final class FreezableTcpProxy implements AutoCloseable {
 		this.links.forEach((link) -> link.frozen = true);
 	}
 
-	/** Stop reading from the server on every link open now; links opened later relay normally. */
+	/**
+	 * Stop reading from the server on every link open now (bytes a link was already waiting
+	 * for are held, not relayed); links opened later relay normally.
+	 */
 	void stallExisting() {
 		this.links.forEach((link) -> link.stall(true));
 	}
@@ -214,6 +217,10 @@ final class FreezableTcpProxy implements AutoCloseable {
 					}
 					if ((read = in.read(buffer)) < 0) {
 						break;
+					}
+					if (fromServer) {
+						// What a read blocked in read() when the link stalled is held too.
+						awaitNotStalled();
 					}
 					if (!this.frozen) {
 						out.write(buffer, 0, read);
