@@ -1,6 +1,8 @@
 package io.github.optimization.cache;
 
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -18,8 +20,9 @@ import com.github.benmanes.caffeine.cache.Ticker;
  * for a while, and an invalidation of such a key from another instance that arrives within
  * the window deletes the key in Redis if it still holds those bytes: only then did the
  * write-back land after the other instance's change. The window has to cover the delay of one
- * invalidation message, milliseconds while the subscription is healthy; a lost message is
- * handled by the flushes of the invalidation bus.
+ * invalidation message, milliseconds while the subscription is healthy. When messages may
+ * have been lost (the bus flushes), or another instance cleared the whole cache, every
+ * write-back of the window that Redis still holds is undone.
  *
  * <p>Bounded by count and by the bytes it holds (past either, the oldest are forgotten and
  * their races go undetected); thread-safe. {@link #NONE} when the cache has no Redis level or
@@ -42,6 +45,11 @@ class RecentWriteBacks {
 		@Override
 		WriteBack take(String digest) {
 			return null;
+		}
+
+		@Override
+		Map<String, WriteBack> takeAll() {
+			return Map.of();
 		}
 	};
 
@@ -74,6 +82,21 @@ class RecentWriteBacks {
 	 */
 	WriteBack take(String digest) {
 		return this.entries.asMap().remove(digest);
+	}
+
+	/**
+	 * Forget and return every write-back within the window.
+	 * @return digest to write-back
+	 */
+	Map<String, WriteBack> takeAll() {
+		Map<String, WriteBack> taken = new HashMap<>();
+		for (String digest : this.entries.asMap().keySet()) {
+			WriteBack writeBack = take(digest);
+			if (writeBack != null) {
+				taken.put(digest, writeBack);
+			}
+		}
+		return taken;
 	}
 
 	/** A key and the bytes written for it. */

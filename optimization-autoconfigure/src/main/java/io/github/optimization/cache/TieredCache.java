@@ -851,16 +851,41 @@ public class TieredCache implements Cache {
 	 */
 	public void invalidateL1(String keyDigest) {
 		RecentWriteBacks.WriteBack writeBack = this.writeBacks.take(keyDigest);
-		Boolean undone = (writeBack != null) ? this.l2.deleteIfWritten(writeBack.key(), writeBack.bytes()) : null;
-		if (writeBack != null && undone == null) {
-			// Unknown: repaired (deleted) once Redis answers, after which peers flush.
-			this.l2.keyChangeFailed(writeBack.key());
-		}
+		boolean undone = (writeBack != null) && undo(writeBack);
 		dropFromL1(keyDigest);
-		if (Boolean.TRUE.equals(undone)) {
-			this.stats.writeBacksUndone.increment();
+		if (undone) {
 			this.publisher.keyDropped(this.name, keyDigest);
 		}
+	}
+
+	/**
+	 * Undo every load's write-back of the last moments that Redis still holds, and announce
+	 * each: called when changes of other instances may have been missed (a lost message, or a
+	 * clear of the whole cache elsewhere), after the in-process level was dropped.
+	 */
+	public void undoRecentWriteBacks() {
+		this.writeBacks.takeAll().forEach((digest, writeBack) -> {
+			if (undo(writeBack)) {
+				this.publisher.keyDropped(this.name, digest);
+			}
+		});
+	}
+
+	/**
+	 * Delete a write-back in Redis if Redis still holds its bytes; if that cannot be known,
+	 * delete the key once Redis answers (a pending repair, after which peers flush).
+	 * @return whether it was deleted now
+	 */
+	private boolean undo(RecentWriteBacks.WriteBack writeBack) {
+		Boolean deleted = this.l2.deleteIfWritten(writeBack.key(), writeBack.bytes());
+		if (deleted == null) {
+			this.l2.keyChangeFailed(writeBack.key());
+			return false;
+		}
+		if (deleted) {
+			this.stats.writeBacksUndone.increment();
+		}
+		return deleted;
 	}
 
 	/**

@@ -253,12 +253,17 @@ public class TieredCacheManager implements CacheManager, InvalidationHandler, Au
 			return false;
 		}
 		cache.clearL1();
+		cache.undoRecentWriteBacks();
 		return true;
 	}
 
 	@Override
 	public void flushAll(FlushReason reason) {
-		this.caches.values().stream().filter(TieredCache::isTwoLevel).forEach(TieredCache::clearL1);
+		this.caches.values().stream().filter(TieredCache::isTwoLevel).forEach((cache) -> {
+			cache.clearL1();
+			// A change announced in a message that was lost may have raced a write-back.
+			cache.undoRecentWriteBacks();
+		});
 		this.flushes.get(reason).increment();
 		logger.info("Dropped the in-process entries of all tiered caches (" + reason.tagValue()
 				+ "): invalidations may have been missed");
