@@ -1,10 +1,12 @@
 package io.github.optimization.cache.coherence;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.github.optimization.cache.FlushReason;
 import io.github.optimization.cache.redis.RedisKeyScheme;
 import io.github.optimization.test.redis.RedisServerExtension;
 import org.junit.jupiter.api.AfterEach;
@@ -82,6 +84,40 @@ class WriteBackRaceTests {
 			eventually().until(() -> b.stats().received() > received);
 			assertThat(b.cache("users").getStatistics().writeBacksUndone()).isOne();
 			assertThat(redisHolds("k")).as("B deleted its write-back again").isFalse();
+			eventually().until(() -> a.l1("users", "k") == ABSENT);
+			assertThat(a.cache("users").get("k", database::get)).isEqualTo("v2");
+			assertThat(b.cache("users").get("k", database::get)).isEqualTo("v2");
+		});
+	}
+
+	@Test
+	void aWriteBackThatRacedAChangeWhoseMessageWasLostIsUndoneByTheFlush() {
+		TwoInstances.run(this.runner, bThroughProxy(), (a, b) -> {
+			TwoInstances.awaitSubscribed(redis, a, b);
+			AtomicReference<String> database = new AtomicReference<>("v1");
+			CountDownLatch loaderRead = new CountDownLatch(1);
+			CountDownLatch aWrote = new CountDownLatch(1);
+			long watchdogFlushes = b.flushes(FlushReason.WATCHDOG);
+
+			// B's subscription stops answering: A's message never reaches B, nor B's PINGs.
+			this.proxy.stallExisting();
+			CompletableFuture<Object> bLoad = CompletableFuture.supplyAsync(() -> b.cache("users").get("k", () -> {
+				String value = database.get();
+				loaderRead.countDown();
+				aWrote.await();
+				return value;
+			}));
+			loaderRead.await();
+			database.set("v2");
+			a.cache("users").evict("k");
+			aWrote.countDown();
+			assertThat(bLoad.get()).isEqualTo("v1");
+			assertThat(redisHolds("k")).as("B's write-back landed after A's eviction").isTrue();
+
+			// B's watchdog finds the subscription dead, flushes, and undoes its write-back.
+			TwoInstances.within(Duration.ofSeconds(10)).until(() -> b.flushes(FlushReason.WATCHDOG) > watchdogFlushes);
+			eventually().until(() -> !redisHolds("k"));
+			assertThat(b.cache("users").getStatistics().writeBacksUndone()).isOne();
 			eventually().until(() -> a.l1("users", "k") == ABSENT);
 			assertThat(a.cache("users").get("k", database::get)).isEqualTo("v2");
 			assertThat(b.cache("users").get("k", database::get)).isEqualTo("v2");
