@@ -24,6 +24,17 @@ public enum FlushReason {
 	/** Another instance asked for it, after it could not publish its own changes. */
 	PEER;
 
+	/**
+	 * Whether, at this moment, Redis is likely to answer and a lost message may have announced
+	 * a change that raced a recent write-back, so recent write-backs are undone. Not when the
+	 * subscription just dropped (Redis is likely unreachable; the resubscription that follows
+	 * undoes them) nor when Redis restarted (its data is gone).
+	 * @return whether to undo recent write-backs
+	 */
+	public boolean undoesRecentWriteBacks() {
+		return this != DISCONNECT && this != RUN_ID;
+	}
+
 	/** Lowercase tag value, e.g. {@code run-id}. */
 	public String tagValue() {
 		return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');

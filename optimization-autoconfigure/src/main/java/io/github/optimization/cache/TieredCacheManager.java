@@ -261,8 +261,10 @@ public class TieredCacheManager implements CacheManager, InvalidationHandler, Au
 	public void flushAll(FlushReason reason) {
 		this.caches.values().stream().filter(TieredCache::isTwoLevel).forEach((cache) -> {
 			cache.clearL1();
-			// A change announced in a message that was lost may have raced a write-back.
-			cache.undoRecentWriteBacks();
+			if (reason.undoesRecentWriteBacks()) {
+				// A change announced in a message that was lost may have raced a write-back.
+				cache.undoRecentWriteBacks();
+			}
 		});
 		this.flushes.get(reason).increment();
 		logger.info("Dropped the in-process entries of all tiered caches (" + reason.tagValue()
