@@ -1,5 +1,6 @@
 package io.github.optimization.jdbc;
 
+import io.github.optimization.test.BootAutoConfigurations;
 import java.sql.Connection;
 import java.util.Arrays;
 
@@ -11,8 +12,6 @@ import io.github.optimization.cache.TieredCacheManager;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
-import org.springframework.boot.autoconfigure.jdbc.JdbcTemplateAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -27,8 +26,8 @@ class HikariExhaustionCacheHitsTests {
 	private static final int CALLS = 2_000;
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
-				JdbcOptimizationAutoConfiguration.class, JdbcTemplateAutoConfiguration.class,
+		.withConfiguration(AutoConfigurations.of(BootAutoConfigurations.DATA_SOURCE,
+				JdbcOptimizationAutoConfiguration.class, BootAutoConfigurations.JDBC_TEMPLATE,
 				TieredCacheAutoConfiguration.class))
 		.withPropertyValues("optimization.jdbc.slow-query-threshold=0",
 				"spring.datasource.url=" + HikariTuningTests.URL, "spring.datasource.username=postgres",

@@ -1,5 +1,6 @@
 package io.github.optimization.jdbc;
 
+import io.github.optimization.test.BootAutoConfigurations;
 import java.sql.Connection;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
@@ -15,12 +16,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration;
-import org.springframework.boot.actuate.autoconfigure.metrics.MetricsAutoConfiguration;
-import org.springframework.boot.actuate.autoconfigure.metrics.export.simple.SimpleMetricsExportAutoConfiguration;
-import org.springframework.boot.actuate.autoconfigure.metrics.jdbc.DataSourcePoolMetricsAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,10 +35,10 @@ class HikariPoolExhaustionTests {
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		// The pool is the subject: no slow-query proxy around it.
 		.withPropertyValues("optimization.jdbc.slow-query-threshold=0")
-		.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
-				JdbcOptimizationAutoConfiguration.class, MetricsAutoConfiguration.class,
-				CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class,
-				DataSourcePoolMetricsAutoConfiguration.class))
+		.withConfiguration(AutoConfigurations.of(BootAutoConfigurations.DATA_SOURCE,
+				JdbcOptimizationAutoConfiguration.class, BootAutoConfigurations.METRICS,
+				BootAutoConfigurations.COMPOSITE_METER_REGISTRY, BootAutoConfigurations.SIMPLE_METRICS_EXPORT,
+				BootAutoConfigurations.DATA_SOURCE_POOL_METRICS))
 		.withPropertyValues("spring.datasource.url=" + HikariTuningTests.URL, "spring.datasource.username=postgres",
 				"spring.datasource.hikari.pool-name=exhaustion", "spring.datasource.hikari.maximum-pool-size=2",
 				"spring.datasource.hikari.connection-timeout=" + CONNECTION_TIMEOUT_MS);

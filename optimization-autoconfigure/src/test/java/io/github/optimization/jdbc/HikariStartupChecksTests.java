@@ -1,5 +1,6 @@
 package io.github.optimization.jdbc;
 
+import io.github.optimization.test.BootAutoConfigurations;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -11,7 +12,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -30,7 +30,7 @@ class HikariStartupChecksTests {
 		// The pool is the subject: no slow-query proxy around it.
 		.withPropertyValues("optimization.jdbc.slow-query-threshold=0")
 		.withConfiguration(
-				AutoConfigurations.of(DataSourceAutoConfiguration.class, JdbcOptimizationAutoConfiguration.class));
+				AutoConfigurations.of(BootAutoConfigurations.DATA_SOURCE, JdbcOptimizationAutoConfiguration.class));
 
 	private ApplicationContextRunner postgres() {
 		return this.runner.withPropertyValues("spring.datasource.url=" + HikariTuningTests.URL,

@@ -1,12 +1,12 @@
 package io.github.optimization.jdbc;
 
+import io.github.optimization.test.BootAutoConfigurations;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.optimization.autoconfigure.jdbc.JdbcOptimizationAutoConfiguration;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,7 +22,7 @@ class HikariTuningTests {
 		// The pool is the subject: no slow-query proxy around it.
 		.withPropertyValues("optimization.jdbc.slow-query-threshold=0")
 		.withConfiguration(
-				AutoConfigurations.of(DataSourceAutoConfiguration.class, JdbcOptimizationAutoConfiguration.class))
+				AutoConfigurations.of(BootAutoConfigurations.DATA_SOURCE, JdbcOptimizationAutoConfiguration.class))
 		.withPropertyValues("spring.datasource.url=" + URL, "spring.datasource.username=postgres");
 
 	@Test

@@ -1,5 +1,6 @@
 package io.github.optimization.jdbc;
 
+import io.github.optimization.test.BootAutoConfigurations;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
 import io.github.optimization.autoconfigure.jdbc.JdbcOptimizationAutoConfiguration;
@@ -7,7 +8,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -24,7 +24,7 @@ class HikariWarmUpTests {
 		// The pool is the subject: no slow-query proxy around it.
 		.withPropertyValues("optimization.jdbc.slow-query-threshold=0")
 		.withConfiguration(
-				AutoConfigurations.of(DataSourceAutoConfiguration.class, JdbcOptimizationAutoConfiguration.class))
+				AutoConfigurations.of(BootAutoConfigurations.DATA_SOURCE, JdbcOptimizationAutoConfiguration.class))
 		.withPropertyValues("spring.datasource.username=postgres");
 
 	@Test

@@ -1,5 +1,6 @@
 package io.github.optimization.jdbc;
 
+import io.github.optimization.test.BootAutoConfigurations;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.sql.Connection;
@@ -22,14 +23,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.actuate.autoconfigure.metrics.MetricsAutoConfiguration;
-import org.springframework.boot.actuate.autoconfigure.metrics.export.simple.SimpleMetricsExportAutoConfiguration;
-import org.springframework.boot.actuate.autoconfigure.metrics.jdbc.DataSourcePoolMetricsAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
-import org.springframework.boot.autoconfigure.jdbc.DataSourceTransactionManagerAutoConfiguration;
-import org.springframework.boot.autoconfigure.jdbc.JdbcTemplateAutoConfiguration;
-import org.springframework.boot.autoconfigure.transaction.TransactionAutoConfiguration;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
@@ -65,8 +59,8 @@ class ReplicaRoutingTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(JdbcOptimizationAutoConfiguration.class,
-				DataSourceAutoConfiguration.class, DataSourceTransactionManagerAutoConfiguration.class,
-				JdbcTemplateAutoConfiguration.class, TransactionAutoConfiguration.class))
+				BootAutoConfigurations.DATA_SOURCE, BootAutoConfigurations.DATA_SOURCE_TRANSACTION_MANAGER,
+				BootAutoConfigurations.JDBC_TEMPLATE, BootAutoConfigurations.TRANSACTION))
 		.withPropertyValues("spring.datasource.url=" + SERVER + "test", "spring.datasource.username=postgres",
 				// Routing is the subject here; slow-query wrapping has its own tests (and one below).
 				"optimization.jdbc.slow-query-threshold=0");
@@ -99,9 +93,8 @@ class ReplicaRoutingTests {
 	void aSlowStatementOnAReplicaIsCountedOnceWithTheReplicasPoolTag() {
 		withReplicas(url(REPLICA_A))
 			.withConfiguration(AutoConfigurations.of(
-					org.springframework.boot.actuate.autoconfigure.metrics.MetricsAutoConfiguration.class,
-					org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration.class,
-					org.springframework.boot.actuate.autoconfigure.metrics.export.simple.SimpleMetricsExportAutoConfiguration.class))
+					BootAutoConfigurations.METRICS, BootAutoConfigurations.COMPOSITE_METER_REGISTRY,
+					BootAutoConfigurations.SIMPLE_METRICS_EXPORT))
 			.withPropertyValues("optimization.jdbc.slow-query-threshold=100ms")
 			.run((context) -> {
 				readOnly(context, () -> context.getBean(JdbcTemplate.class)
@@ -208,8 +201,8 @@ class ReplicaRoutingTests {
 	@Test
 	void replicaPoolsHaveTheirOwnPoolTag() {
 		withReplicas(url(REPLICA_A), url(REPLICA_B))
-			.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
-					SimpleMetricsExportAutoConfiguration.class, DataSourcePoolMetricsAutoConfiguration.class))
+			.withConfiguration(AutoConfigurations.of(BootAutoConfigurations.METRICS,
+					BootAutoConfigurations.SIMPLE_METRICS_EXPORT, BootAutoConfigurations.DATA_SOURCE_POOL_METRICS))
 			.run((context) -> {
 				readOnly(context, () -> whoami(context));
 				readOnly(context, () -> whoami(context));

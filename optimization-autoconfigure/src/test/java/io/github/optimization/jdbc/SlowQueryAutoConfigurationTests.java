@@ -1,5 +1,6 @@
 package io.github.optimization.jdbc;
 
+import io.github.optimization.test.BootAutoConfigurations;
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariConfigMXBean;
@@ -13,11 +14,7 @@ import net.ttddyy.dsproxy.support.ProxyDataSourceBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import org.springframework.boot.actuate.autoconfigure.metrics.MetricsAutoConfiguration;
-import org.springframework.boot.actuate.autoconfigure.metrics.export.simple.SimpleMetricsExportAutoConfiguration;
-import org.springframework.boot.actuate.autoconfigure.metrics.jdbc.DataSourcePoolMetricsAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.DataSourceUnwrapper;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -41,8 +38,8 @@ class SlowQueryAutoConfigurationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(JdbcOptimizationAutoConfiguration.class,
-				DataSourceAutoConfiguration.class, MetricsAutoConfiguration.class,
-				SimpleMetricsExportAutoConfiguration.class, DataSourcePoolMetricsAutoConfiguration.class))
+				BootAutoConfigurations.DATA_SOURCE, BootAutoConfigurations.METRICS,
+				BootAutoConfigurations.SIMPLE_METRICS_EXPORT, BootAutoConfigurations.DATA_SOURCE_POOL_METRICS))
 		.withPropertyValues("spring.datasource.url=jdbc:postgresql://127.0.0.1:5432/test",
 				"spring.datasource.username=postgres", "spring.datasource.hikari.pool-name=" + POOL,
 				"spring.datasource.hikari.minimum-idle=1", "optimization.jdbc.slow-query-threshold=100ms");
@@ -142,7 +139,7 @@ class SlowQueryAutoConfigurationTests {
 	void withoutMicrometerSlowStatementsAreStillLogged(CapturedOutput output) {
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(JdbcOptimizationAutoConfiguration.class,
-					DataSourceAutoConfiguration.class))
+					BootAutoConfigurations.DATA_SOURCE))
 			.withClassLoader(new FilteredClassLoader(MeterRegistry.class))
 			.withPropertyValues("spring.datasource.url=jdbc:postgresql://127.0.0.1:5432/test",
 					"spring.datasource.username=postgres", "spring.datasource.hikari.pool-name=" + POOL,

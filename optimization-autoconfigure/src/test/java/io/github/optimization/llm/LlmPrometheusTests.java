@@ -7,52 +7,44 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.github.optimization.cache.annotation.CachedLlmResponse;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.boot.autoconfigure.data.redis.RedisAutoConfiguration;
-import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
-import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
-import org.springframework.boot.test.autoconfigure.web.servlet.AutoConfigureMockMvc;
-import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
-import org.springframework.test.web.servlet.MockMvc;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
-import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 /**
- * The LLM meters as Prometheus scrapes them: 3 misses and 2 hits of 1200 input and 300 output
- * tokens at 0.15 and 0.60 USD per million tokens.
+ * The LLM meters as Prometheus scrapes them (the text of {@code /actuator/prometheus}, from the
+ * application's Prometheus registry, with every auto-configuration a user's application gets):
+ * 3 misses and 2 hits of 1200 input and 300 output tokens at 0.15 and 0.60 USD per million tokens.
  */
-@SpringBootTest(properties = { "management.endpoints.web.exposure.include=prometheus",
-		"optimization.llm.pricing.gpt-4o-mini.input=0.15", "optimization.llm.pricing.gpt-4o-mini.output=0.60" })
-@AutoConfigureMockMvc
-@AutoConfigureObservability(tracing = false)
 class LlmPrometheusTests {
 
 	private static final Pattern SAMPLE = Pattern.compile("^(optimization_llm_\\w+)(?:\\{(.*)})? (\\S+)$");
 
-	@Autowired
-	private MockMvc mvc;
-
-	@Autowired
-	private Assistant assistant;
-
 	@Test
-	void exposesExactCallTokenAndCostCounts() throws Exception {
-		for (String question : new String[] { "a", "b", "c", "a", "b" }) {
-			this.assistant.ask(question);
+	void exposesExactCallTokenAndCostCounts() {
+		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(App.class)
+			.web(WebApplicationType.NONE)
+			.properties("optimization.llm.pricing.gpt-4o-mini.input=0.15",
+					"optimization.llm.pricing.gpt-4o-mini.output=0.60")
+			.run()) {
+			Assistant assistant = context.getBean(Assistant.class);
+			for (String question : new String[] { "a", "b", "c", "a", "b" }) {
+				assistant.ask(question);
+			}
+			assertThat(assistant.calls()).isEqualTo(3);
+			assertThat(samples(context.getBean(PrometheusMeterRegistry.class).scrape())).isEqualTo(expected());
 		}
-		assertThat(this.assistant.calls()).isEqualTo(3);
-		String scrape = this.mvc.perform(get("/actuator/prometheus"))
-			.andExpect(status().isOk())
-			.andReturn()
-			.getResponse()
-			.getContentAsString();
+	}
+
+	private static Map<String, Double> expected() {
 		Map<String, Double> expected = new TreeMap<>();
 		for (String model : new String[] { "gpt-4o-mini", "other" }) {
 			boolean priced = model.equals("gpt-4o-mini");
@@ -69,7 +61,7 @@ class LlmPrometheusTests {
 					priced ? new BigDecimal("0.00072").doubleValue() : 0.0);
 		}
 		expected.put("optimization_llm_recording_failures_total{}", 0.0);
-		assertThat(samples(scrape)).isEqualTo(expected);
+		return expected;
 	}
 
 	private static String series(String name, String model, String tag, String value) {
@@ -119,7 +111,11 @@ class LlmPrometheusTests {
 	}
 
 	@SpringBootConfiguration
-	@EnableAutoConfiguration(exclude = { RedisAutoConfiguration.class, DataSourceAutoConfiguration.class })
+	// Without Redis and a database: the names of both Boot lines (the other line's are ignored).
+	@EnableAutoConfiguration(excludeName = { "org.springframework.boot.autoconfigure.data.redis.RedisAutoConfiguration",
+			"org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
+			"org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration",
+			"org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration" })
 	static class App {
 
 		@Bean

@@ -1,5 +1,6 @@
 package io.github.optimization.resilience;
 
+import io.github.optimization.test.BootAutoConfigurations;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,7 +27,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.autoconfigure.data.redis.RedisAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.dao.QueryTimeoutException;
 import org.springframework.data.redis.RedisConnectionFailureException;
@@ -61,7 +61,7 @@ class RedisCircuitBreakerStateMachineTests {
 	@Test
 	void theAutoConfiguredBreakerHasTheDocumentedDefaults() {
 		new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(RedisAutoConfiguration.class, TieredCacheAutoConfiguration.class,
+			.withConfiguration(AutoConfigurations.of(BootAutoConfigurations.REDIS, TieredCacheAutoConfiguration.class,
 					TieredCacheAnnotationAutoConfiguration.class))
 			.withPropertyValues("spring.data.redis.port=1")
 			.run((context) -> {

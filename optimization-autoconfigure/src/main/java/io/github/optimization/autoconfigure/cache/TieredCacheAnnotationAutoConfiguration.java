@@ -7,12 +7,13 @@ import io.github.optimization.cache.annotation.TieredCacheBatchOperationSource;
 import io.github.optimization.cache.annotation.TieredCacheInterceptor;
 import io.github.optimization.cache.annotation.TieredCacheOperationSource;
 
+import io.github.optimization.autoconfigure.BootAutoConfigurationNames;
+
 import org.springframework.aop.config.AopConfigUtils;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.cache.CacheAutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.cache.CacheManager;
@@ -31,7 +32,8 @@ import org.springframework.core.type.AnnotationMetadata;
  * Spring Boot's when {@code spring.cache.type} is set); without any, annotated methods simply
  * run.
  */
-@AutoConfiguration(after = { TieredCacheAutoConfiguration.class, CacheAutoConfiguration.class })
+@AutoConfiguration(after = TieredCacheAutoConfiguration.class,
+		afterName = { BootAutoConfigurationNames.CACHE_3, BootAutoConfigurationNames.CACHE_4 })
 @ConditionalOnClass(CacheManager.class)
 @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 @Import(TieredCacheAnnotationAutoConfiguration.AutoProxyRegistrar.class)

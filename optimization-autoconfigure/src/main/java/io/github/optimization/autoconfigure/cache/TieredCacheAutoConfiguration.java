@@ -14,16 +14,15 @@ import io.github.optimization.cache.L2Guard;
 import io.github.optimization.cache.redis.L2Store;
 import io.github.optimization.cache.InvalidationPublisher;
 import io.github.optimization.cache.redis.RedisKeyScheme;
+import io.github.optimization.autoconfigure.BootAutoConfigurationNames;
 
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurationPackages;
-import org.springframework.boot.autoconfigure.cache.CacheAutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.boot.autoconfigure.data.redis.RedisAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.cache.CacheManager;
 import org.springframework.context.annotation.Bean;
@@ -36,7 +35,8 @@ import org.springframework.util.unit.DataSize;
  * defines its own {@link CacheManager}), its Redis level when a Redis connection factory
  * exists, its codec, and the {@code @TieredCacheable} support.
  */
-@AutoConfiguration(after = RedisAutoConfiguration.class, before = CacheAutoConfiguration.class)
+@AutoConfiguration(afterName = { BootAutoConfigurationNames.REDIS_3, BootAutoConfigurationNames.REDIS_4 },
+		beforeName = { BootAutoConfigurationNames.CACHE_3, BootAutoConfigurationNames.CACHE_4 })
 @ConditionalOnClass({ Caffeine.class, CacheManager.class })
 @ConditionalOnProperty(prefix = "optimization.cache", name = "enabled", matchIfMissing = true)
 @Conditional(NoExplicitCacheTypeCondition.class)

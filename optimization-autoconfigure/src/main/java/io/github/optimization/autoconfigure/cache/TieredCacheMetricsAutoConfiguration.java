@@ -5,7 +5,9 @@ import java.util.Map;
 import io.github.optimization.cache.TieredCacheManager;
 import io.github.optimization.cache.redis.InvalidationBusState;
 import io.github.optimization.metrics.TieredCacheManagerMeterBinder;
+import io.github.optimization.autoconfigure.BootAutoConfigurationNames;
 import io.github.optimization.metrics.TieredCacheMeterBinder;
+import io.github.optimization.metrics.TieredCacheMeterBinderProvider;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
@@ -13,10 +15,6 @@ import io.micrometer.core.instrument.Tags;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
-import org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration;
-import org.springframework.boot.actuate.autoconfigure.metrics.MetricsAutoConfiguration;
-import org.springframework.boot.actuate.autoconfigure.metrics.cache.CacheMetricsAutoConfiguration;
-import org.springframework.boot.actuate.metrics.cache.CacheMeterBinderProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -31,10 +29,12 @@ import org.springframework.context.annotation.Bean;
  * metrics use ({@code cache}, {@code cache.manager}, {@code name}) so the standard {@code cache.*} series
  * line up with those of other cache managers in one Prometheus scrape.
  */
-@AutoConfiguration(after = { TieredCacheAutoConfiguration.class, MetricsAutoConfiguration.class,
-		CompositeMeterRegistryAutoConfiguration.class },
-		before = CacheMetricsAutoConfiguration.class)
-@ConditionalOnClass({ MeterRegistry.class, CacheMeterBinderProvider.class })
+@AutoConfiguration(after = TieredCacheAutoConfiguration.class,
+		afterName = { BootAutoConfigurationNames.METRICS_3, BootAutoConfigurationNames.METRICS_4,
+				BootAutoConfigurationNames.COMPOSITE_METER_REGISTRY_3,
+				BootAutoConfigurationNames.COMPOSITE_METER_REGISTRY_4 },
+		beforeName = { BootAutoConfigurationNames.CACHE_METRICS_3, BootAutoConfigurationNames.CACHE_METRICS_4 })
+@ConditionalOnClass({ MeterRegistry.class, TieredCacheMeterBinderProvider.class })
 @ConditionalOnBean(MeterRegistry.class)
 public class TieredCacheMetricsAutoConfiguration {
 

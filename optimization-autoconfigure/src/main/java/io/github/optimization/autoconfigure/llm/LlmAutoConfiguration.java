@@ -15,12 +15,13 @@ import io.github.optimization.llm.LlmUsageExtractor;
 import io.github.optimization.llm.LlmUsageResolver;
 import io.github.optimization.llm.ModelPrice;
 
+import io.github.optimization.autoconfigure.BootAutoConfigurationNames;
+
 import org.springframework.aop.config.AopConfigUtils;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.cache.CacheAutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -41,8 +42,8 @@ import org.springframework.util.function.SingletonSupplier;
  * {@link LlmUsageExtractor}s, the meters (when a {@code MeterRegistry} exists) and the Spring AI
  * support (when Spring AI is on the class path).
  */
-@AutoConfiguration(after = { TieredCacheAutoConfiguration.class, CacheAutoConfiguration.class,
-		TieredCacheAnnotationAutoConfiguration.class })
+@AutoConfiguration(after = { TieredCacheAutoConfiguration.class, TieredCacheAnnotationAutoConfiguration.class },
+		afterName = { BootAutoConfigurationNames.CACHE_3, BootAutoConfigurationNames.CACHE_4 })
 @ConditionalOnProperty(prefix = "optimization.llm", name = "enabled", matchIfMissing = true)
 @EnableConfigurationProperties(LlmProperties.class)
 @Import({ LlmAutoConfiguration.AutoProxyRegistrar.class, LlmMetricsConfiguration.class,

@@ -1,6 +1,8 @@
 package io.github.optimization.llm.springai;
 
+import java.beans.PropertyDescriptor;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +30,7 @@ import org.springframework.ai.content.MediaContent;
 import org.springframework.ai.model.tool.ToolCallingChatOptions;
 import org.springframework.ai.tool.ToolCallback;
 import org.springframework.ai.tool.definition.ToolDefinition;
+import org.springframework.beans.BeanUtils;
 
 /**
  * The cache key of a Spring AI {@link Prompt}: a SHA-256 ({@link CanonicalKey}) over
@@ -104,7 +107,8 @@ public final class ChatPromptKey {
 
 	private static Map<String, Object> tools(ToolCallingChatOptions options) {
 		Map<String, Object> tools = new LinkedHashMap<>();
-		tools.put("names", (options.getToolNames() != null) ? new TreeSet<>(options.getToolNames()) : null);
+		Object names = property(options, "toolNames");
+		tools.put("names", (names instanceof Collection<?> collection) ? new TreeSet<>(collection) : null);
 		List<Map<String, Object>> definitions = new ArrayList<>();
 		if (options.getToolCallbacks() != null) {
 			for (ToolCallback callback : options.getToolCallbacks()) {
@@ -117,9 +121,27 @@ public final class ChatPromptKey {
 			}
 		}
 		tools.put("callbacks", definitions);
-		tools.put("internalExecution", options.getInternalToolExecutionEnabled());
+		tools.put("internalExecution", property(options, "internalToolExecutionEnabled"));
 		tools.put("context", options.getToolContext());
 		return tools;
+	}
+
+	/**
+	 * A bean property of the options, or {@code null} if their class has none: Spring AI 1.1
+	 * has tool names and the internal-execution flag on every tool-calling option, 2.0 dropped
+	 * them from the interface (some providers' options still have them).
+	 */
+	private static Object property(ChatOptions options, String name) {
+		PropertyDescriptor descriptor = BeanUtils.getPropertyDescriptor(options.getClass(), name);
+		if (descriptor == null || descriptor.getReadMethod() == null) {
+			return null;
+		}
+		try {
+			return descriptor.getReadMethod().invoke(options);
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new IllegalStateException("Could not read " + name + " of " + options.getClass().getName(), ex);
+		}
 	}
 
 	/** Leaves the tool objects out of the options' JSON; {@link #tools} encodes them. */

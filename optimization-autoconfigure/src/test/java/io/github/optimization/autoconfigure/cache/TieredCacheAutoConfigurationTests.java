@@ -1,5 +1,6 @@
 package io.github.optimization.autoconfigure.cache;
 
+import io.github.optimization.test.BootAutoConfigurations;
 import java.time.Duration;
 
 import io.github.optimization.cache.CacheSpec;
@@ -13,8 +14,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.autoconfigure.cache.CacheAutoConfiguration;
-import org.springframework.boot.autoconfigure.data.redis.RedisAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.cache.CacheManager;
@@ -32,8 +31,8 @@ class TieredCacheAutoConfigurationTests {
 	static final RedisServerExtension redis = new RedisServerExtension();
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(RedisAutoConfiguration.class, TieredCacheAutoConfiguration.class,
-				CacheAutoConfiguration.class))
+		.withConfiguration(AutoConfigurations.of(BootAutoConfigurations.REDIS, TieredCacheAutoConfiguration.class,
+				BootAutoConfigurations.CACHE))
 		.withUserConfiguration(CachingConfiguration.class);
 
 	private ApplicationContextRunner withRedis() {

@@ -1,5 +1,6 @@
 package io.github.optimization.autoconfigure.cache;
 
+import io.github.optimization.test.BootAutoConfigurations;
 import io.github.optimization.cache.TieredCache;
 import io.github.optimization.cache.TieredCacheManager;
 import io.github.optimization.metrics.MeterNames;
@@ -7,12 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration;
-import org.springframework.boot.actuate.autoconfigure.metrics.MetricsAutoConfiguration;
-import org.springframework.boot.actuate.autoconfigure.metrics.cache.CacheMetricsAutoConfiguration;
-import org.springframework.boot.actuate.autoconfigure.metrics.export.prometheus.PrometheusMetricsExportAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.autoconfigure.cache.CacheAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.cache.CacheManager;
@@ -29,9 +25,9 @@ class TieredCacheMetricsAutoConfigurationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withClassLoader(new FilteredClassLoader(RedisConnectionFactory.class))
-		.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
-				CompositeMeterRegistryAutoConfiguration.class, PrometheusMetricsExportAutoConfiguration.class,
-				TieredCacheAutoConfiguration.class, CacheAutoConfiguration.class, CacheMetricsAutoConfiguration.class,
+		.withConfiguration(AutoConfigurations.of(BootAutoConfigurations.METRICS,
+				BootAutoConfigurations.COMPOSITE_METER_REGISTRY, BootAutoConfigurations.PROMETHEUS_METRICS_EXPORT,
+				TieredCacheAutoConfiguration.class, BootAutoConfigurations.CACHE, BootAutoConfigurations.CACHE_METRICS,
 				TieredCacheMetricsAutoConfiguration.class))
 		.withUserConfiguration(CachingConfiguration.class)
 		.withPropertyValues("optimization.cache.caches.users.ttl=10m");

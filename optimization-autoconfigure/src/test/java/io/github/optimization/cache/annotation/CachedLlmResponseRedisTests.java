@@ -1,5 +1,6 @@
 package io.github.optimization.cache.annotation;
 
+import io.github.optimization.test.BootAutoConfigurations;
 import java.time.Duration;
 
 import io.github.optimization.autoconfigure.cache.TieredCacheAutoConfiguration;
@@ -23,7 +24,6 @@ import org.springframework.ai.chat.metadata.ChatResponseMetadata;
 import org.springframework.ai.chat.metadata.DefaultUsage;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
-import org.springframework.boot.autoconfigure.data.redis.RedisAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -40,7 +40,7 @@ class CachedLlmResponseRedisTests {
 	private static final Duration WAIT = Duration.ofSeconds(10);
 
 	private final ApplicationContextRunner instance = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(RedisAutoConfiguration.class, AopAutoConfiguration.class,
+		.withConfiguration(AutoConfigurations.of(BootAutoConfigurations.REDIS, AopAutoConfiguration.class,
 				TieredCacheAutoConfiguration.class, LlmAutoConfiguration.class))
 		.withPropertyValues("spring.data.redis.host=" + redis.host(), "spring.data.redis.port=" + redis.port(),
 				"optimization.cache.invalidation.enabled=false", "optimization.llm.pricing.gpt-4o-mini.input=0.15",

@@ -1,5 +1,6 @@
 package io.github.optimization.cache.annotation;
 
+import io.github.optimization.test.BootAutoConfigurations;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -19,7 +20,6 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
-import org.springframework.boot.autoconfigure.cache.CacheAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.cache.annotation.EnableCaching;
 import org.springframework.context.annotation.Configuration;
@@ -164,7 +164,7 @@ class CachedLlmResponseTests {
 
 	@Test
 	void worksOverAnotherSpringCacheManager() {
-		this.runner.withConfiguration(AutoConfigurations.of(CacheAutoConfiguration.class))
+		this.runner.withConfiguration(AutoConfigurations.of(BootAutoConfigurations.CACHE))
 			.withUserConfiguration(CachingEnabled.class)
 			.withPropertyValues("spring.cache.type=simple")
 			.run((context) -> {

@@ -1,5 +1,6 @@
 package io.github.optimization.cache.annotation;
 
+import io.github.optimization.test.BootAutoConfigurations;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.util.Collection;
@@ -22,7 +23,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
-import org.springframework.boot.autoconfigure.data.redis.RedisAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -38,7 +38,7 @@ class TieredCacheableBatchTests {
 	private static final Set<Long> TEN = LongStream.rangeClosed(1, 10).boxed().collect(Collectors.toSet());
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(RedisAutoConfiguration.class, AopAutoConfiguration.class,
+		.withConfiguration(AutoConfigurations.of(BootAutoConfigurations.REDIS, AopAutoConfiguration.class,
 				TieredCacheAutoConfiguration.class, TieredCacheAnnotationAutoConfiguration.class))
 		.withPropertyValues("spring.data.redis.host=" + redis.host(), "spring.data.redis.port=" + redis.port(),
 				// Not about invalidations: no startup flush racing the first loads.

@@ -1,5 +1,6 @@
 package io.github.optimization.cache.annotation;
 
+import io.github.optimization.test.BootAutoConfigurations;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -18,7 +19,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
-import org.springframework.boot.autoconfigure.data.redis.RedisAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.cache.annotation.CacheEvict;
 import org.springframework.cache.annotation.CachePut;
@@ -36,7 +36,7 @@ class TieredCacheableTests {
 	static final RedisServerExtension redis = new RedisServerExtension();
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(RedisAutoConfiguration.class, AopAutoConfiguration.class,
+		.withConfiguration(AutoConfigurations.of(BootAutoConfigurations.REDIS, AopAutoConfiguration.class,
 				TieredCacheAutoConfiguration.class, TieredCacheAnnotationAutoConfiguration.class))
 		.withPropertyValues("spring.data.redis.host=" + redis.host(), "spring.data.redis.port=" + redis.port(),
 				// Not about invalidations: no startup flush racing the first loads.
@@ -172,8 +172,7 @@ class TieredCacheableTests {
 
 	@Test
 	void worksOverSpringBootsCacheWhenACacheTypeIsChosen() {
-		this.runner.withConfiguration(AutoConfigurations.of(
-				org.springframework.boot.autoconfigure.cache.CacheAutoConfiguration.class))
+		this.runner.withConfiguration(AutoConfigurations.of(BootAutoConfigurations.CACHE))
 			.withPropertyValues("spring.cache.type=simple")
 			.run((context) -> {
 				assertThat(context).doesNotHaveBean(TieredCacheManager.class);

@@ -1,5 +1,6 @@
 package io.github.optimization.cache.coherence;
 
+import io.github.optimization.test.BootAutoConfigurations;
 import java.time.Duration;
 
 import io.github.optimization.autoconfigure.cache.TieredCacheAutoConfiguration;
@@ -7,7 +8,6 @@ import io.github.optimization.test.redis.RedisServerExtension;
 import org.awaitility.core.ConditionFactory;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.autoconfigure.data.redis.RedisAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,7 +41,7 @@ final class TwoInstances {
 	 */
 	static ApplicationContextRunner runner(RedisServerExtension redis) {
 		return new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(RedisAutoConfiguration.class, TieredCacheAutoConfiguration.class))
+			.withConfiguration(AutoConfigurations.of(BootAutoConfigurations.REDIS, TieredCacheAutoConfiguration.class))
 			.withPropertyValues("spring.data.redis.host=" + redis.host(), "spring.data.redis.port=" + redis.port(),
 					"optimization.cache.invalidation.ping-interval=" + PING_INTERVAL.toMillis() + "ms",
 					"optimization.cache.invalidation.pong-timeout=" + PONG_TIMEOUT.toMillis() + "ms",

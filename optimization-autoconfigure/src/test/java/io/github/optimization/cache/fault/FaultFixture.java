@@ -1,5 +1,6 @@
 package io.github.optimization.cache.fault;
 
+import io.github.optimization.test.BootAutoConfigurations;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -17,7 +18,6 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.lettuce.core.api.sync.RedisCommands;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.autoconfigure.data.redis.RedisAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationContext;
 
@@ -62,7 +62,7 @@ final class FaultFixture {
 	/** A runner with the starter pointed at a host and port. */
 	static ApplicationContextRunner runner(String host, int port) {
 		return new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(RedisAutoConfiguration.class, TieredCacheAutoConfiguration.class,
+			.withConfiguration(AutoConfigurations.of(BootAutoConfigurations.REDIS, TieredCacheAutoConfiguration.class,
 					TieredCacheAnnotationAutoConfiguration.class))
 			.withPropertyValues("spring.data.redis.host=" + host, "spring.data.redis.port=" + port,
 					"optimization.cache.redis.command-timeout=" + T_CMD.toMillis() + "ms",

@@ -253,7 +253,12 @@ class RedisKilledFaultTests {
 				long replayedReads = this.redis.commandCount("get");
 				report("after the restart the new server saw " + replayedReads + " replayed GETs and "
 						+ this.redis.commandCount("set") + " SETs");
-				assertThat(replayedReads).as("pending reads were replayed (the scenario does replay)").isPositive();
+				if (lettuceReplaysInFlightCommands()) {
+					assertThat(replayedReads).as("pending reads were replayed (the scenario does replay)").isPositive();
+				}
+				else {
+					assertThat(replayedReads).as("Lettuce 6.8 fails the commands in flight instead").isZero();
+				}
 				assertThat(this.redis.commandCount("set")).as("pending writes were not replayed").isZero();
 				assertThat(this.redis.admin().exists("in-flight-0")).isZero();
 			});
@@ -317,6 +322,17 @@ class RedisKilledFaultTests {
 						+ manager.flushCount(FlushReason.RUN_ID) + "; loads " + db.loads());
 				assertThat(manager.flushCount(FlushReason.RUN_ID)).as("the new run_id dropped L1").isPositive();
 			});
+	}
+
+	/**
+	 * Lettuce up to 6.7 (Spring Boot 3.5) sends the commands in flight again after a reconnect
+	 * (the writes among them are failed by the cache first); 6.8 (Spring Boot 4) fails them all.
+	 */
+	private static boolean lettuceReplaysInFlightCommands() {
+		String version = io.lettuce.core.RedisClient.class.getPackage().getImplementationVersion();
+		assertThat(version).as("Lettuce's version").isNotNull();
+		String[] parts = version.split("\\.");
+		return Integer.parseInt(parts[0]) < 6 || (Integer.parseInt(parts[0]) == 6 && Integer.parseInt(parts[1]) < 8);
 	}
 
 }

@@ -1,5 +1,7 @@
 package io.github.optimization.llm.springai;
 
+import java.util.List;
+
 import io.github.optimization.autoconfigure.cache.TieredCacheAutoConfiguration;
 import io.github.optimization.autoconfigure.llm.LlmAutoConfiguration;
 import io.github.optimization.llm.LlmCacheControl;
@@ -10,7 +12,10 @@ import org.junit.jupiter.api.Test;
 import org.springframework.ai.chat.client.ChatClient;
 import org.springframework.ai.chat.client.ChatClientCustomizer;
 import org.springframework.ai.chat.model.ChatResponse;
+import org.springframework.ai.chat.messages.SystemMessage;
+import org.springframework.ai.chat.messages.UserMessage;
 import org.springframework.ai.chat.prompt.ChatOptions;
+import org.springframework.ai.chat.prompt.Prompt;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
@@ -60,10 +65,10 @@ class ChatResponseCacheAdvisorTests {
 			client.prompt().system("A").user("hi").call().content();
 			client.prompt().system("B").user("hi").call().content();
 			client.prompt().user("A").user("hi").call().content();
-			client.prompt().system("A").user("hi").options(ChatOptions.builder().model("gpt-4o").build()).call().content();
-			client.prompt().system("A").user("hi").options(ChatOptions.builder().temperature(0.9).build()).call().content();
+			withOptions(client, ChatOptions.builder().model("gpt-4o").build());
+			withOptions(client, ChatOptions.builder().temperature(0.9).build());
 			assertThat(model.calls()).isEqualTo(5);
-			client.prompt().system("A").user("hi").options(ChatOptions.builder().temperature(0.9).build()).call().content();
+			withOptions(client, ChatOptions.builder().temperature(0.9).build());
 			client.prompt().system("A").user("hi").call().content();
 			assertThat(model.calls()).isEqualTo(5);
 		});
@@ -144,6 +149,11 @@ class ChatResponseCacheAdvisorTests {
 					.counter()
 					.count()).as("the first call and the background refresh").isEqualTo(2 * 1200);
 			});
+	}
+
+	/** System "A", user "hi" and the options, as a prompt (Spring AI 1.1 and 2.0 take options differently). */
+	private static void withOptions(ChatClient client, ChatOptions options) {
+		client.prompt(new Prompt(List.of(new SystemMessage("A"), new UserMessage("hi")), options)).call().content();
 	}
 
 }

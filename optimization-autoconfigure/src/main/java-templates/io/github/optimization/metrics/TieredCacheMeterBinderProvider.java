@@ -4,10 +4,11 @@ import io.github.optimization.cache.TieredCache;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
-import org.springframework.boot.actuate.metrics.cache.CacheMeterBinderProvider;
+import ${boot.cache.metrics.package}.CacheMeterBinderProvider;
 
 /**
- * Lets Spring Boot's cache metrics registrar bind {@link TieredCache}s.
+ * Lets Spring Boot's cache metrics registrar bind {@link TieredCache}s. A template: each Boot
+ * line compiles it with its own package of {@code CacheMeterBinderProvider}.
  */
 public class TieredCacheMeterBinderProvider implements CacheMeterBinderProvider<TieredCache> {
 

@@ -5,21 +5,24 @@ import io.github.optimization.autoconfigure.cache.TieredCacheProperties;
 import io.github.optimization.autoconfigure.cache.TieredCacheRedisConnection;
 import io.github.optimization.cache.TieredCacheManager;
 import io.github.optimization.cache.redis.InvalidationBusState;
+import io.github.optimization.health.TieredCacheHealth;
 import io.github.optimization.health.TieredCacheHealthIndicator;
 
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.actuate.autoconfigure.health.ConditionalOnEnabledHealthIndicator;
-import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 
+import ${boot.health.autoconfigure.package}.ConditionalOnEnabledHealthIndicator;
+import ${boot.health.package}.HealthIndicator;
+
 /**
  * The {@code tieredCache} health contributor. It is not added to the liveness group; add
  * it to the readiness group yourself (with {@code optimization.cache.health.fail-when-degraded})
- * if a Redis outage should take an instance out of rotation.
+ * if a Redis outage should take an instance out of rotation. A template: each Boot line compiles
+ * it with its own packages of the health types.
  */
 @AutoConfiguration(after = TieredCacheAutoConfiguration.class)
 @ConditionalOnClass(HealthIndicator.class)
@@ -33,8 +36,8 @@ public class TieredCacheHealthAutoConfiguration {
 			ObjectProvider<TieredCacheRedisConnection> connection, ObjectProvider<InvalidationBusState> bus) {
 		TieredCacheRedisConnection redis = connection.getIfAvailable();
 		InvalidationBusState invalidations = bus.getIfAvailable();
-		return new TieredCacheHealthIndicator(manager, () -> redis != null && redis.ping(),
-				(invalidations != null) ? invalidations::isSubscribed : null, properties.getHealth().isFailWhenDegraded());
+		return new TieredCacheHealthIndicator(new TieredCacheHealth(manager, () -> redis != null && redis.ping(),
+				(invalidations != null) ? invalidations::isSubscribed : null, properties.getHealth().isFailWhenDegraded()));
 	}
 
 }

@@ -7,20 +7,13 @@ import io.github.optimization.cache.TieredCache;
 import io.github.optimization.cache.fault.FaultFixture.Database;
 import io.github.optimization.cache.redis.InvalidationBusState;
 import io.github.optimization.health.TieredCacheHealthIndicator;
+import io.github.optimization.test.BootAutoConfigurations;
 import io.github.optimization.test.redis.RedisServerExtension;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import org.springframework.boot.actuate.autoconfigure.availability.AvailabilityHealthContributorAutoConfiguration;
-import org.springframework.boot.actuate.autoconfigure.availability.AvailabilityProbesAutoConfiguration;
-import org.springframework.boot.actuate.autoconfigure.health.HealthContributorAutoConfiguration;
-import org.springframework.boot.actuate.autoconfigure.health.HealthEndpointAutoConfiguration;
-import org.springframework.boot.actuate.health.Health;
-import org.springframework.boot.actuate.health.HealthEndpoint;
-import org.springframework.boot.actuate.health.HealthEndpointGroups;
-import org.springframework.boot.actuate.health.Status;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.availability.ApplicationAvailabilityAutoConfiguration;
 import org.springframework.boot.availability.AvailabilityChangeEvent;
@@ -28,6 +21,11 @@ import org.springframework.boot.availability.LivenessState;
 import org.springframework.boot.availability.ReadinessState;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import ${boot.health.package}.Health;
+import ${boot.health.package}.Status;
+import ${boot.health.endpoint.package}.HealthEndpoint;
+import ${boot.health.endpoint.package}.HealthEndpointGroups;
 
 import static io.github.optimization.cache.fault.FaultFixture.N_MIN;
 import static io.github.optimization.cache.fault.FaultFixture.T_CMD;
@@ -55,9 +53,10 @@ class TieredCacheHealthFaultTests {
 	private ApplicationContextRunner runner() {
 		return FaultFixture.runner(this.redis.port())
 			.withConfiguration(AutoConfigurations.of(TieredCacheHealthAutoConfiguration.class,
-					HealthContributorAutoConfiguration.class, HealthEndpointAutoConfiguration.class,
-					ApplicationAvailabilityAutoConfiguration.class, AvailabilityHealthContributorAutoConfiguration.class,
-					AvailabilityProbesAutoConfiguration.class))
+					BootAutoConfigurations.HEALTH_CONTRIBUTOR, BootAutoConfigurations.HEALTH_CONTRIBUTOR_REGISTRY,
+					BootAutoConfigurations.HEALTH_ENDPOINT,
+					ApplicationAvailabilityAutoConfiguration.class, BootAutoConfigurations.AVAILABILITY_HEALTH_CONTRIBUTOR,
+					BootAutoConfigurations.AVAILABILITY_PROBES))
 			.withPropertyValues("management.endpoint.health.probes.enabled=true",
 					"management.endpoint.health.show-details=always");
 	}
