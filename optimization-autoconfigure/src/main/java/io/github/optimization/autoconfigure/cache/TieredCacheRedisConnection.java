@@ -184,9 +184,11 @@ public class TieredCacheRedisConnection implements DisposableBean {
 		}
 		ClientOptions.Builder options = (base instanceof ClusterClientOptions cluster) ? ClusterClientOptions.builder(cluster)
 				: (base != null) ? base.mutate() : ClientOptions.builder();
+		// No cancelCommandsOnReconnectFailure (gone in Lettuce 7, Boot 4.1): with commands rejected
+		// while disconnected, only those in flight at the drop can wait for a reconnect, and the
+		// command timeout ends them.
 		return options.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
 			.autoReconnect(true)
-			.cancelCommandsOnReconnectFailure(true)
 			.requestQueueSize(settings.getRequestQueueSize())
 			.socketOptions(socket.build())
 			.timeoutOptions(TimeoutOptions.builder()
