@@ -1,11 +1,11 @@
 package io.github.optimization.cache;
 
+import io.github.optimization.InvalidSettingException;
+
 /**
  * A cache setting is out of range. The message names the property to change.
  */
-public class InvalidCacheSpecException extends IllegalArgumentException {
-
-	private final String property;
+public class InvalidCacheSpecException extends InvalidSettingException {
 
 	/**
 	 * Create an exception.
@@ -13,13 +13,7 @@ public class InvalidCacheSpecException extends IllegalArgumentException {
 	 * @param problem what is wrong with it
 	 */
 	public InvalidCacheSpecException(String property, String problem) {
-		super(property + " " + problem);
-		this.property = property;
-	}
-
-	/** The full name of the offending property. */
-	public String getProperty() {
-		return this.property;
+		super(property, problem);
 	}
 
 }

@@ -18,7 +18,10 @@ import org.springframework.util.Assert;
  * A setting is left alone when the application chose it: when
  * {@link HikariExplicitSettings} reports it (for Spring Boot's pool, any
  * {@code spring.datasource.hikari.*} value), or when its value already differs from
- * HikariCP's own default (a pool built in code). What changed is logged once at INFO.
+ * HikariCP's own default (a pool built in code). What changed is logged once at INFO, under
+ * the pool's name: a pool without one is given the name HikariCP would give it when it starts
+ * ({@code HikariPool-1}, ...), so the line names the pool as HikariCP's meters and logs and
+ * the slow-query log do.
  *
  * <p>
  * Besides the values of {@link HikariPoolDefaults}, the tuner sets
@@ -31,6 +34,8 @@ import org.springframework.util.Assert;
 public class HikariPoolTuner {
 
 	private static final Log logger = LogFactory.getLog(HikariPoolTuner.class);
+
+	private static final String POOL_NUMBER = "com.zaxxer.hikari.pool_number";
 
 	private final HikariPoolDefaults defaults;
 
@@ -54,8 +59,8 @@ public class HikariPoolTuner {
 	 * Adjusts a pool that has not started. A running pool is left alone (HikariCP refuses
 	 * most changes once started).
 	 * @param dataSource the pool
-	 * @param name a name for the log line when the pool has no name yet (HikariCP names it
-	 * when it starts), such as the bean name
+	 * @param name a name for the log lines when the pool has no name and cannot be given
+	 * one, such as the bean name
 	 * @return what was changed, one entry per setting, empty when nothing was
 	 */
 	public List<String> tune(HikariDataSource dataSource, String name) {
@@ -63,6 +68,7 @@ public class HikariPoolTuner {
 			logger.debug("HikariCP pool '" + poolName(dataSource, name) + "' already started, not tuned");
 			return List.of();
 		}
+		nameIfUnnamed(dataSource);
 		List<String> changes = new ArrayList<>();
 		List<String> kept = new ArrayList<>();
 		if (isDefault("maximum-pool-size", dataSource.getMaximumPoolSize(), this.hikariDefaults.getMaximumPoolSize())) {
@@ -133,6 +139,28 @@ public class HikariPoolTuner {
 
 	static String poolName(HikariDataSource dataSource, String fallback) {
 		return (dataSource.getPoolName() != null) ? dataSource.getPoolName() : fallback;
+	}
+
+	/**
+	 * Gives a pool without a name the one HikariCP would give it when it starts. The number
+	 * comes from HikariCP's own counter, a system property updated under the lock HikariCP
+	 * uses (HikariConfig.generatePoolName in HikariCP 5 to 7), so pools that HikariCP names
+	 * itself never get the same number.
+	 */
+	private static void nameIfUnnamed(HikariDataSource dataSource) {
+		if (dataSource.getPoolName() != null) {
+			return;
+		}
+		try {
+			synchronized (System.getProperties()) {
+				int next = Integer.getInteger(POOL_NUMBER, 0) + 1;
+				System.setProperty(POOL_NUMBER, String.valueOf(next));
+				dataSource.setPoolName("HikariPool-" + next);
+			}
+		}
+		catch (SecurityException ex) {
+			logger.debug("Could not name the HikariCP pool before it starts", ex);
+		}
 	}
 
 }

@@ -4,10 +4,17 @@ import io.github.optimization.test.BootAutoConfigurations;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.optimization.autoconfigure.jdbc.JdbcOptimizationAutoConfiguration;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+import org.springframework.boot.actuate.autoconfigure.metrics.MetricsAutoConfiguration;
+import org.springframework.boot.actuate.autoconfigure.metrics.export.simple.SimpleMetricsExportAutoConfiguration;
+import org.springframework.boot.actuate.autoconfigure.metrics.jdbc.DataSourcePoolMetricsAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -38,6 +45,22 @@ class HikariTuningTests {
 			assertThat(pool.getInitializationFailTimeout()).isEqualTo(-1);
 			assertThat(pool.isRunning()).isTrue();
 		});
+	}
+
+	@Test
+	@ExtendWith(OutputCaptureExtension.class)
+	void tuningLogNamesThePoolAsItsMetersDo(CapturedOutput output) {
+		this.runner
+			.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
+					SimpleMetricsExportAutoConfiguration.class, DataSourcePoolMetricsAutoConfiguration.class))
+			.run((context) -> {
+				String pool = context.getBean(HikariDataSource.class).getPoolName();
+				assertThat(pool).startsWith("HikariPool-");
+				assertThat(output).contains("HikariCP pool '" + pool + "' tuned: maximumPoolSize ")
+					.doesNotContain("HikariCP pool 'dataSource'");
+				assertThat(context.getBean(MeterRegistry.class).find("hikaricp.connections").tag("pool", pool).gauge())
+					.isNotNull();
+			});
 	}
 
 	@Test

@@ -104,6 +104,10 @@ public class TieredCacheAutoConfiguration {
 			ObjectProvider<InvalidationPublisher> invalidationPublisher,
 			ObjectProvider<TieredCacheManagerCustomizer> customizers) {
 		CacheSpec defaults = CacheSpecs.defaults(properties);
+		if (properties.getDynamicLimit() < 0) {
+			throw new InvalidCacheSpecException("optimization.cache.dynamic-limit",
+					"must not be negative, was " + properties.getDynamicLimit());
+		}
 		RedisKeyScheme keyScheme;
 		try {
 			keyScheme = new RedisKeyScheme(properties.getRedis().getKeyPrefix(), properties.getRedis().getSchemaVersion());

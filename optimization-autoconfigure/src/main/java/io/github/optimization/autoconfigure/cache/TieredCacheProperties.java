@@ -12,8 +12,9 @@ import org.springframework.util.unit.DataSize;
 
 /**
  * Configuration of the two-level cache.
+ * A key under {@code optimization.cache} that names no setting fails startup.
  */
-@ConfigurationProperties("optimization.cache")
+@ConfigurationProperties(prefix = "optimization.cache", ignoreUnknownFields = false)
 public class TieredCacheProperties {
 
 	/**

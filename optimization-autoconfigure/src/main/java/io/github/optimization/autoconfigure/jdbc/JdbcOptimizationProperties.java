@@ -9,8 +9,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 /**
  * Configuration of the database side: HikariCP tuning, read replicas and slow-query
  * detection.
+ * A key under {@code optimization.jdbc} that names no setting fails startup.
  */
-@ConfigurationProperties("optimization.jdbc")
+@ConfigurationProperties(prefix = "optimization.jdbc", ignoreUnknownFields = false)
 public class JdbcOptimizationProperties {
 
 	/**

@@ -12,6 +12,7 @@ import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariConfigMXBean;
 import com.zaxxer.hikari.HikariDataSource;
+import io.github.optimization.InvalidSettingException;
 import io.github.optimization.autoconfigure.jdbc.JdbcOptimizationProperties.Replica;
 import io.github.optimization.jdbc.ReplicaDataSourceBuilder;
 import io.github.optimization.jdbc.ReplicaRoutingDataSource;
@@ -30,7 +31,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.jdbc.DataSourceUnwrapper;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ConditionContext;
@@ -100,8 +100,8 @@ class ReadReplicaConfiguration {
 		ReplicaBeansRegistrar(List<Replica> replicas, Duration retryInterval) {
 			this.replicas = validate(replicas);
 			if (retryInterval == null || retryInterval.isNegative()) {
-				throw new InvalidConfigurationPropertyValueException("optimization.jdbc.replica-retry-interval",
-						retryInterval, "The retry interval must not be negative.");
+				throw new InvalidSettingException("optimization.jdbc.replica-retry-interval",
+						"must not be negative, was " + retryInterval);
 			}
 			this.retryInterval = retryInterval;
 		}
@@ -112,13 +112,18 @@ class ReadReplicaConfiguration {
 				Replica replica = replicas.get(i);
 				String property = REPLICAS_PROPERTY + "[" + i + "]";
 				if (!StringUtils.hasText(replica.getUrl())) {
-					throw new InvalidConfigurationPropertyValueException(property + ".url", replica.getUrl(),
-							"Every replica needs a JDBC URL.");
+					throw new InvalidSettingException(property + ".url", "must be set to the replica's JDBC URL"
+							+ ((replica.getUrl() != null) ? ", was '" + replica.getUrl() + "'" : ""));
 				}
 				String name = StringUtils.hasText(replica.getName()) ? replica.getName() : "replica-" + (i + 1);
 				if (byName.putIfAbsent(name, replica) != null) {
-					throw new InvalidConfigurationPropertyValueException(property + ".name", name,
-							"Replica names must be unique.");
+					throw new InvalidSettingException(property + ".name",
+							"must be unique among the replicas, was '" + name + "' a second time");
+				}
+				if (replica.getMaximumPoolSize() != null && replica.getMaximumPoolSize() < 1) {
+					throw new InvalidSettingException(property + ".maximum-pool-size",
+							"must be at least 1 (or unset for the primary's size), was "
+									+ replica.getMaximumPoolSize());
 				}
 			}
 			return byName;

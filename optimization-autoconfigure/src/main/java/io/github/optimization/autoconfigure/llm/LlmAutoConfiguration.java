@@ -3,6 +3,7 @@ package io.github.optimization.autoconfigure.llm;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.github.optimization.InvalidSettingException;
 import io.github.optimization.autoconfigure.cache.TieredCacheAnnotationAutoConfiguration;
 import io.github.optimization.autoconfigure.cache.TieredCacheAutoConfiguration;
 import io.github.optimization.autoconfigure.cache.TieredCacheProperties;
@@ -25,7 +26,6 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.cache.CacheManager;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
@@ -85,15 +85,16 @@ public class LlmAutoConfiguration {
 			return new LlmPricing(prices);
 		}
 		catch (IllegalArgumentException ex) {
-			throw new InvalidConfigurationPropertyValueException("optimization.llm.pricing", prices.keySet(),
-					ex.getMessage());
+			throw new InvalidSettingException("optimization.llm.pricing",
+					"must list each model once, under a non-blank name other than 'other', was "
+							+ prices.keySet() + ": " + ex.getMessage());
 		}
 	}
 
 	private static java.math.BigDecimal nonNegative(String model, String kind, java.math.BigDecimal price) {
 		if (price == null || price.signum() < 0) {
-			throw new InvalidConfigurationPropertyValueException(PRICING + model + "." + kind, price,
-					"a price must be 0 or more USD per million tokens");
+			throw new InvalidSettingException(PRICING + model + "." + kind,
+					"must be 0 or more (USD per million tokens), was " + price);
 		}
 		return price;
 	}

@@ -10,8 +10,9 @@ import org.springframework.core.Ordered;
 
 /**
  * Caching of LLM responses and accounting of their tokens and cost.
+ * A key under {@code optimization.llm} that names no setting fails startup.
  */
-@ConfigurationProperties("optimization.llm")
+@ConfigurationProperties(prefix = "optimization.llm", ignoreUnknownFields = false)
 public class LlmProperties {
 
 	/**

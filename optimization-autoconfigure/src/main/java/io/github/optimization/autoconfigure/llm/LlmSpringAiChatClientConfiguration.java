@@ -1,5 +1,6 @@
 package io.github.optimization.autoconfigure.llm;
 
+import io.github.optimization.InvalidSettingException;
 import io.github.optimization.llm.LlmCallRecorder;
 import io.github.optimization.llm.springai.ChatResponseCacheAdvisor;
 
@@ -9,10 +10,10 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.cache.CacheManager;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.util.StringUtils;
 import org.springframework.util.function.SingletonSupplier;
 
 /**
@@ -31,8 +32,12 @@ class LlmSpringAiChatClientConfiguration {
 			ObjectProvider<CacheManager> cacheManager, ObjectProvider<LlmCallRecorder> recorder) {
 		LlmProperties.SpringAi springAi = properties.getSpringAi();
 		if (springAi.getTtl() != null && (springAi.getTtl().isNegative() || springAi.getTtl().toMillis() == 0)) {
-			throw new InvalidConfigurationPropertyValueException("optimization.llm.spring-ai.ttl", springAi.getTtl(),
-					"must be at least 1ms (e.g. 24h), or left unset for the cache's TTL");
+			throw new InvalidSettingException("optimization.llm.spring-ai.ttl",
+					"must be at least 1ms (e.g. 24h), or left unset for the cache's TTL, was " + springAi.getTtl());
+		}
+		if (!StringUtils.hasText(springAi.getCache())) {
+			throw new InvalidSettingException("optimization.llm.spring-ai.cache",
+					"must name a cache (default llm-responses), was '" + springAi.getCache() + "'");
 		}
 		return new ChatResponseCacheAdvisor(cacheManager::getIfUnique, springAi.getCache(), springAi.getTtl(),
 				SingletonSupplier.of(() -> recorder.getIfAvailable(() -> LlmCallRecorder.NONE)),

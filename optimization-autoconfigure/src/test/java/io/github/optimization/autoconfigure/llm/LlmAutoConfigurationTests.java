@@ -1,5 +1,6 @@
 package io.github.optimization.autoconfigure.llm;
 
+import io.github.optimization.InvalidSettingException;
 import io.github.optimization.autoconfigure.cache.TieredCacheAutoConfiguration;
 import io.github.optimization.cache.annotation.CachedLlmResponseAdvisor;
 import io.github.optimization.llm.LlmCallRecorder;
@@ -20,7 +21,6 @@ import org.springframework.ai.chat.client.ChatClient;
 import org.springframework.ai.chat.client.ChatClientCustomizer;
 import org.springframework.ai.chat.model.ChatResponse;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.core.annotation.Order;
@@ -96,7 +96,7 @@ class LlmAutoConfigurationTests {
 		this.runner.withPropertyValues("optimization.llm.spring-ai.ttl=0s").run((context) -> {
 			assertThat(context).hasFailed();
 			assertThat(context.getStartupFailure()).rootCause()
-				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.isInstanceOf(InvalidSettingException.class)
 				.hasMessageContaining("optimization.llm.spring-ai.ttl");
 		});
 	}
@@ -106,7 +106,7 @@ class LlmAutoConfigurationTests {
 		this.runner.withPropertyValues("optimization.llm.pricing.gpt-4o.input=-1").run((context) -> {
 			assertThat(context).hasFailed();
 			assertThat(context.getStartupFailure()).rootCause()
-				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.isInstanceOf(InvalidSettingException.class)
 				.hasMessageContaining("optimization.llm.pricing.gpt-4o.input");
 		});
 	}
