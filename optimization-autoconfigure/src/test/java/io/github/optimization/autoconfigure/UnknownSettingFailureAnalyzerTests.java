@@ -2,6 +2,8 @@ package io.github.optimization.autoconfigure;
 
 import java.util.Map;
 
+import com.example.userapp.UserProperties;
+
 import io.github.optimization.autoconfigure.cache.TieredCacheAutoConfiguration;
 import io.github.optimization.autoconfigure.jdbc.JdbcOptimizationAutoConfiguration;
 import io.github.optimization.autoconfigure.llm.LlmAutoConfiguration;
@@ -12,7 +14,6 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
-import org.springframework.boot.autoconfigure.cache.CacheProperties;
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.BindHandler;
@@ -135,7 +136,7 @@ class UnknownSettingFailureAnalyzerTests {
 	void unknownKeysOfOtherStrictPropertiesAreLeftToSpringBoot() {
 		MapConfigurationPropertySource source = new MapConfigurationPropertySource(Map.of("spring.cache.tll", "5m"));
 		assertThatExceptionOfType(BindException.class)
-			.isThrownBy(() -> new Binder(source).bind("spring.cache", Bindable.of(CacheProperties.class),
+			.isThrownBy(() -> new Binder(source).bind("spring.cache", Bindable.of(UserProperties.class),
 					new NoUnboundElementsBindHandler(BindHandler.DEFAULT)))
 			.satisfies((ex) -> assertThat(new UnknownSettingFailureAnalyzer().analyze(ex)).isNull());
 	}

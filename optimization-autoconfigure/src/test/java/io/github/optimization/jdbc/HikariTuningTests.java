@@ -8,9 +8,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import org.springframework.boot.actuate.autoconfigure.metrics.MetricsAutoConfiguration;
-import org.springframework.boot.actuate.autoconfigure.metrics.export.simple.SimpleMetricsExportAutoConfiguration;
-import org.springframework.boot.actuate.autoconfigure.metrics.jdbc.DataSourcePoolMetricsAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -51,8 +48,8 @@ class HikariTuningTests {
 	@ExtendWith(OutputCaptureExtension.class)
 	void tuningLogNamesThePoolAsItsMetersDo(CapturedOutput output) {
 		this.runner
-			.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
-					SimpleMetricsExportAutoConfiguration.class, DataSourcePoolMetricsAutoConfiguration.class))
+			.withConfiguration(AutoConfigurations.of(BootAutoConfigurations.METRICS,
+					BootAutoConfigurations.SIMPLE_METRICS_EXPORT, BootAutoConfigurations.DATA_SOURCE_POOL_METRICS))
 			.run((context) -> {
 				String pool = context.getBean(HikariDataSource.class).getPoolName();
 				assertThat(pool).startsWith("HikariPool-");

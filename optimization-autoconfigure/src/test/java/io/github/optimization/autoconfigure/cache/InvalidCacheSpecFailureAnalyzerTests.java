@@ -1,11 +1,11 @@
 package io.github.optimization.autoconfigure.cache;
 
+import io.github.optimization.test.BootAutoConfigurations;
 import io.github.optimization.autoconfigure.jdbc.JdbcOptimizationAutoConfiguration;
 import io.github.optimization.autoconfigure.llm.LlmAutoConfiguration;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
@@ -19,7 +19,7 @@ class InvalidCacheSpecFailureAnalyzerTests {
 
 	private final ApplicationContextRunner jdbc = new ApplicationContextRunner()
 		.withConfiguration(
-				AutoConfigurations.of(DataSourceAutoConfiguration.class, JdbcOptimizationAutoConfiguration.class))
+				AutoConfigurations.of(BootAutoConfigurations.DATA_SOURCE, JdbcOptimizationAutoConfiguration.class))
 		.withPropertyValues("spring.datasource.url=jdbc:h2:mem:invalid-settings");
 
 	private final ApplicationContextRunner llm = new ApplicationContextRunner()
