@@ -26,7 +26,11 @@ public class CompatApplication {
 	@Service
 	public static class Greetings {
 
-		final AtomicInteger calls = new AtomicInteger();
+		private final AtomicInteger calls = new AtomicInteger();
+
+		public int calls() {
+			return this.calls.get();
+		}
 
 		@TieredCacheable(cache = "greetings", key = "#name", ttl = "10m")
 		public String greet(String name) {
