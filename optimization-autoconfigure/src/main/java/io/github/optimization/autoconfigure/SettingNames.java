@@ -2,6 +2,7 @@ package io.github.optimization.autoconfigure;
 
 import java.beans.PropertyDescriptor;
 import java.util.Collection;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -60,8 +61,7 @@ final class SettingNames {
 	 * and equals {@code name} when {@code name} is a setting
 	 */
 	Suggestion suggest(ConfigurationPropertyName name) {
-		return walk(this.type, name, this.prefix.getNumberOfElements(),
-				this.prefix.toString(), false);
+		return walk(this.type, name, this.prefix.getNumberOfElements(), this.prefix.toString(), false);
 	}
 
 	private static Suggestion walk(ResolvableType type, ConfigurationPropertyName name, int start, String path,
@@ -166,7 +166,7 @@ final class SettingNames {
 	}
 
 	private static String uniform(String name) {
-		return name.replace("-", "").toLowerCase(java.util.Locale.ROOT);
+		return name.replace("-", "").toLowerCase(Locale.ROOT);
 	}
 
 	/** Optimal string alignment distance. */

@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.ForkJoinPool;
 import java.util.function.Consumer;
 
@@ -257,11 +258,18 @@ public class TieredCacheManager implements CacheManager, InvalidationHandler, Au
 		return true;
 	}
 
+	/** Whether the invalidation subscription was established before (its first one undoes nothing). */
+	private final AtomicBoolean subscribedBefore = new AtomicBoolean();
+
 	@Override
 	public void flushAll(FlushReason reason) {
+		// The first subscription of the instance follows its start: undoing the write-backs of
+		// its first loads (cache warming among them) would only make every key load twice.
+		boolean firstSubscription = reason == FlushReason.RESUBSCRIBE && this.subscribedBefore.compareAndSet(false, true);
+		boolean undo = reason.undoesRecentWriteBacks() && !firstSubscription;
 		this.caches.values().stream().filter(TieredCache::isTwoLevel).forEach((cache) -> {
 			cache.clearL1();
-			if (reason.undoesRecentWriteBacks()) {
+			if (undo) {
 				// A change announced in a message that was lost may have raced a write-back.
 				cache.undoRecentWriteBacks();
 			}

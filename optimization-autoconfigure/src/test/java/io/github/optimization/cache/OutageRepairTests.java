@@ -236,6 +236,41 @@ class OutageRepairTests {
 		assertThat(redisValue("k")).isEmpty();
 	}
 
+	@Test
+	void theFirstSubscriptionKeepsTheWriteBacksOfTheFirstLoadsAndLaterResubscriptionsUndoThem() {
+		InvalidationPublisher silent = new InvalidationPublisher() {
+			@Override
+			public void keyChanged(String cacheName, String keyDigest) {
+			}
+
+			@Override
+			public void cacheCleared(String cacheName) {
+			}
+		};
+		TieredCacheManager a = TieredCacheManager.builder()
+			.l2Store(new RedisL2Store(connectionFactory))
+			.codec(TwoLevelTieredCacheContractTests.codec())
+			.invalidationPublisher(silent)
+			.ticker(this.ticker)
+			.clock(this.clock)
+			.executor(Runnable::run)
+			.cache("c", plain())
+			.build();
+		TieredCache cache = (TieredCache) a.getCache("c");
+		assertThat(cache.get("warm", () -> "loaded at start")).isEqualTo("loaded at start");
+		a.flushAll(FlushReason.RESUBSCRIBE);
+		assertThat(redisValue("warm")).as("the first subscription undoes nothing").contains("loaded at start");
+		assertThat(cache.getStatistics().writeBacksUndone()).isZero();
+
+		// Past the window of the first write-back: only the later one is recent.
+		this.ticker.advance(RecentWriteBacks.WINDOW.plusMillis(1));
+		assertThat(cache.get("later", () -> "loaded later")).isEqualTo("loaded later");
+		a.flushAll(FlushReason.RESUBSCRIBE);
+		assertThat(redisValue("later")).as("a resubscription undoes recent write-backs").isEmpty();
+		assertThat(redisValue("warm")).contains("loaded at start");
+		assertThat(cache.getStatistics().writeBacksUndone()).isOne();
+	}
+
 	private static Object l1(TieredCache cache, Object key) {
 		ValueWrapper wrapper = cache.getFromL1(key);
 		return (wrapper != null) ? wrapper.get() : null;
