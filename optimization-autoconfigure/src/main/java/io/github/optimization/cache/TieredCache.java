@@ -846,7 +846,7 @@ public class TieredCache implements Cache {
 	 * landed after the change and is deleted again (and announced, see
 	 * {@link InvalidationPublisher#keyDropped}); then the key is dropped from the in-process
 	 * level, and reads and loads of it still running here will not install their values. Does
-	 * nothing unless the cache applies invalidations.
+	 * nothing unless the cache applies invalidations (the second part only with an L1).
 	 * @param keyDigest the key's digest
 	 */
 	public void invalidateL1(String keyDigest) {
@@ -891,11 +891,11 @@ public class TieredCache implements Cache {
 	/**
 	 * Drop one key, known by its digest, from the in-process level, and keep reads and loads of
 	 * it still running here from installing their values; nothing in Redis changes. Does
-	 * nothing unless the cache applies invalidations.
+	 * nothing unless the cache has an L1 and applies invalidations.
 	 * @param keyDigest the key's digest
 	 */
 	public void dropFromL1(String keyDigest) {
-		if (this.writeBacks == RecentWriteBacks.NONE) {
+		if (this.keysByDigest == null) {
 			return;
 		}
 		// A read racing this message cannot be matched by digest cheaply: stale them all.
@@ -906,7 +906,7 @@ public class TieredCache implements Cache {
 				this.flights.remove(key, flight);
 			}
 		});
-		Object key = (this.keysByDigest != null) ? this.keysByDigest.get(keyDigest) : null;
+		Object key = this.keysByDigest.get(keyDigest);
 		if (key != null) {
 			removeFromL1(key);
 		}
@@ -985,9 +985,12 @@ public class TieredCache implements Cache {
 		return removed[0];
 	}
 
-	/** The key's digest when other instances' invalidations are applied here, else {@code null}. */
+	/**
+	 * The key's digest when other instances' invalidations are applied to L1 here, else
+	 * {@code null} (a cache without L1 computes one only when it writes a value back).
+	 */
 	private String digestIfTracking(Object key) {
-		return (this.writeBacks != RecentWriteBacks.NONE) ? KeyDigest.of(key) : null;
+		return (this.keysByDigest != null) ? KeyDigest.of(key) : null;
 	}
 
 	/** Remember a loaded value written back to Redis, to undo it if it raced a change elsewhere. */
