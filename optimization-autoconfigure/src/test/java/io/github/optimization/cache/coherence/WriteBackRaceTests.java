@@ -59,23 +59,8 @@ class WriteBackRaceTests {
 		TwoInstances.run(this.runner, bThroughProxy(), (a, b) -> {
 			TwoInstances.awaitSubscribed(redis, a, b);
 			AtomicReference<String> database = new AtomicReference<>("v1");
-			CountDownLatch loaderRead = new CountDownLatch(1);
-			CountDownLatch aWrote = new CountDownLatch(1);
 			long received = b.stats().received();
-
-			this.proxy.stallExisting();
-			CompletableFuture<Object> bLoad = CompletableFuture.supplyAsync(() -> b.cache("users").get("k", () -> {
-				String value = database.get();
-				loaderRead.countDown();
-				aWrote.await();
-				return value;
-			}));
-			loaderRead.await();
-			database.set("v2");
-			a.cache("users").evict("k");
-			aWrote.countDown();
-			assertThat(bLoad.get()).as("B's caller gets what it loaded before A's write").isEqualTo("v1");
-			assertThat(redisHolds("k")).as("B's write-back landed after A's eviction").isTrue();
+			bWritesBackAfterAsEviction(a, b, database);
 			assertThat(a.cache("users").get("k", database::get))
 				.as("until B hears of A's eviction, A reads B's write-back (the documented window)")
 				.isEqualTo("v1");
@@ -95,24 +80,9 @@ class WriteBackRaceTests {
 		TwoInstances.run(this.runner, bThroughProxy(), (a, b) -> {
 			TwoInstances.awaitSubscribed(redis, a, b);
 			AtomicReference<String> database = new AtomicReference<>("v1");
-			CountDownLatch loaderRead = new CountDownLatch(1);
-			CountDownLatch aWrote = new CountDownLatch(1);
 			long watchdogFlushes = b.flushes(FlushReason.WATCHDOG);
-
 			// B's subscription stops answering: A's message never reaches B, nor B's PINGs.
-			this.proxy.stallExisting();
-			CompletableFuture<Object> bLoad = CompletableFuture.supplyAsync(() -> b.cache("users").get("k", () -> {
-				String value = database.get();
-				loaderRead.countDown();
-				aWrote.await();
-				return value;
-			}));
-			loaderRead.await();
-			database.set("v2");
-			a.cache("users").evict("k");
-			aWrote.countDown();
-			assertThat(bLoad.get()).isEqualTo("v1");
-			assertThat(redisHolds("k")).as("B's write-back landed after A's eviction").isTrue();
+			bWritesBackAfterAsEviction(a, b, database);
 
 			// B's watchdog finds the subscription dead, flushes, and undoes its write-back.
 			TwoInstances.within(Duration.ofSeconds(10)).until(() -> b.flushes(FlushReason.WATCHDOG) > watchdogFlushes);
@@ -142,6 +112,29 @@ class WriteBackRaceTests {
 			assertThat(b.cache("users").get("k", database::get)).as("A's value stays in Redis").isEqualTo("v2");
 			assertThat(b.cache("users").getStatistics().loadSuccesses()).as("B did not load again").isOne();
 		});
+	}
+
+	/**
+	 * The race: with B's subscription stalled, B's loader reads v1, A writes v2 and evicts the
+	 * key, then B's write-back of v1 lands in Redis; B's caller gets v1.
+	 */
+	private void bWritesBackAfterAsEviction(Instance a, Instance b, AtomicReference<String> database)
+			throws Exception {
+		CountDownLatch loaderRead = new CountDownLatch(1);
+		CountDownLatch aWrote = new CountDownLatch(1);
+		this.proxy.stallExisting();
+		CompletableFuture<Object> bLoad = CompletableFuture.supplyAsync(() -> b.cache("users").get("k", () -> {
+			String value = database.get();
+			loaderRead.countDown();
+			aWrote.await();
+			return value;
+		}));
+		loaderRead.await();
+		database.set("v2");
+		a.cache("users").evict("k");
+		aWrote.countDown();
+		assertThat(bLoad.get()).as("B's caller gets what it loaded before A's write").isEqualTo("v1");
+		assertThat(redisHolds("k")).as("B's write-back landed after A's eviction").isTrue();
 	}
 
 	private static boolean redisHolds(String key) {
