@@ -1,6 +1,5 @@
 package io.github.optimization.jdbc;
 
-import io.github.optimization.test.BootAutoConfigurations;
 import java.sql.Connection;
 import java.util.Arrays;
 
@@ -9,6 +8,7 @@ import io.github.optimization.autoconfigure.cache.TieredCacheAutoConfiguration;
 import io.github.optimization.autoconfigure.jdbc.JdbcOptimizationAutoConfiguration;
 import io.github.optimization.cache.TieredCache;
 import io.github.optimization.cache.TieredCacheManager;
+import io.github.optimization.test.BootAutoConfigurations;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;

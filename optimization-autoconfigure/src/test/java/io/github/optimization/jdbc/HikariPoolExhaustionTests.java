@@ -1,6 +1,5 @@
 package io.github.optimization.jdbc;
 
-import io.github.optimization.test.BootAutoConfigurations;
 import java.sql.Connection;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
@@ -11,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.optimization.autoconfigure.jdbc.JdbcOptimizationAutoConfiguration;
+import io.github.optimization.test.BootAutoConfigurations;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterEach;

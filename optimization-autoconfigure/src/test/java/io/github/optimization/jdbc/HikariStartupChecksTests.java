@@ -1,6 +1,5 @@
 package io.github.optimization.jdbc;
 
-import io.github.optimization.test.BootAutoConfigurations;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -8,6 +7,7 @@ import java.sql.Statement;
 import java.util.UUID;
 
 import io.github.optimization.autoconfigure.jdbc.JdbcOptimizationAutoConfiguration;
+import io.github.optimization.test.BootAutoConfigurations;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 

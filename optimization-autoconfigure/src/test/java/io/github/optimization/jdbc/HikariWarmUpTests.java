@@ -1,9 +1,9 @@
 package io.github.optimization.jdbc;
 
-import io.github.optimization.test.BootAutoConfigurations;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
 import io.github.optimization.autoconfigure.jdbc.JdbcOptimizationAutoConfiguration;
+import io.github.optimization.test.BootAutoConfigurations;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 

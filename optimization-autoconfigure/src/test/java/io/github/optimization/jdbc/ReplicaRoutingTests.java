@@ -1,6 +1,5 @@
 package io.github.optimization.jdbc;
 
-import io.github.optimization.test.BootAutoConfigurations;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.sql.Connection;
@@ -18,6 +17,7 @@ import javax.sql.DataSource;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
 import io.github.optimization.autoconfigure.jdbc.JdbcOptimizationAutoConfiguration;
+import io.github.optimization.test.BootAutoConfigurations;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,12 +1,12 @@
 package io.github.optimization.jdbc;
 
-import io.github.optimization.test.BootAutoConfigurations;
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariConfigMXBean;
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.optimization.autoconfigure.jdbc.JdbcOptimizationAutoConfiguration;
 import io.github.optimization.metrics.MeterNames;
+import io.github.optimization.test.BootAutoConfigurations;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import net.ttddyy.dsproxy.support.ProxyDataSource;

@@ -1,6 +1,5 @@
 package io.github.optimization.resilience;
 
-import io.github.optimization.test.BootAutoConfigurations;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,6 +15,7 @@ import io.github.optimization.cache.codec.CacheValueCodec;
 import io.github.optimization.cache.codec.CodecSettings;
 import io.github.optimization.cache.codec.TypeAllowList;
 import io.github.optimization.cache.redis.L2Store;
+import io.github.optimization.test.BootAutoConfigurations;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;

@@ -1,8 +1,8 @@
 package io.github.optimization.autoconfigure.cache;
 
-import io.github.optimization.test.BootAutoConfigurations;
 import io.github.optimization.autoconfigure.jdbc.JdbcOptimizationAutoConfiguration;
 import io.github.optimization.autoconfigure.llm.LlmAutoConfiguration;
+import io.github.optimization.test.BootAutoConfigurations;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;

@@ -1,6 +1,5 @@
 package io.github.optimization.autoconfigure.cache;
 
-import io.github.optimization.test.BootAutoConfigurations;
 import java.time.Duration;
 
 import io.github.optimization.cache.CacheSpec;
@@ -9,6 +8,7 @@ import io.github.optimization.cache.TieredCache;
 import io.github.optimization.cache.TieredCacheManager;
 import io.github.optimization.cache.codec.CacheValueCodec;
 import io.github.optimization.cache.redis.L2Store;
+import io.github.optimization.test.BootAutoConfigurations;
 import io.github.optimization.test.redis.RedisServerExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

@@ -1,9 +1,9 @@
 package io.github.optimization.autoconfigure.cache;
 
-import io.github.optimization.test.BootAutoConfigurations;
 import io.github.optimization.cache.TieredCache;
 import io.github.optimization.cache.TieredCacheManager;
 import io.github.optimization.metrics.MeterNames;
+import io.github.optimization.test.BootAutoConfigurations;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,5 @@
 package io.github.optimization.cache.annotation;
 
-import io.github.optimization.test.BootAutoConfigurations;
 import java.time.Duration;
 
 import io.github.optimization.autoconfigure.cache.TieredCacheAutoConfiguration;
@@ -9,6 +8,7 @@ import io.github.optimization.cache.annotation.LlmFixtures.Answer;
 import io.github.optimization.cache.annotation.LlmFixtures.Assistant;
 import io.github.optimization.cache.annotation.LlmFixtures.Question;
 import io.github.optimization.llm.springai.ChatResponseCacheAdvisor;
+import io.github.optimization.test.BootAutoConfigurations;
 import io.github.optimization.test.redis.RedisServerExtension;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

@@ -1,6 +1,5 @@
 package io.github.optimization.cache.annotation;
 
-import io.github.optimization.test.BootAutoConfigurations;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -14,6 +13,7 @@ import io.github.optimization.cache.annotation.LlmFixtures.Answer;
 import io.github.optimization.cache.annotation.LlmFixtures.Assistant;
 import io.github.optimization.cache.annotation.LlmFixtures.Opaque;
 import io.github.optimization.cache.annotation.LlmFixtures.Question;
+import io.github.optimization.test.BootAutoConfigurations;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;

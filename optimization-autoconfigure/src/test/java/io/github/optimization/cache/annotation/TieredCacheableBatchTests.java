@@ -1,6 +1,5 @@
 package io.github.optimization.cache.annotation;
 
-import io.github.optimization.test.BootAutoConfigurations;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.util.Collection;
@@ -16,6 +15,7 @@ import io.github.optimization.autoconfigure.cache.TieredCacheAnnotationAutoConfi
 import io.github.optimization.autoconfigure.cache.TieredCacheAutoConfiguration;
 import io.github.optimization.cache.TieredCache;
 import io.github.optimization.cache.TieredCacheManager;
+import io.github.optimization.test.BootAutoConfigurations;
 import io.github.optimization.test.redis.RedisServerExtension;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,9 +1,9 @@
 package io.github.optimization.cache.coherence;
 
-import io.github.optimization.test.BootAutoConfigurations;
 import java.time.Duration;
 
 import io.github.optimization.autoconfigure.cache.TieredCacheAutoConfiguration;
+import io.github.optimization.test.BootAutoConfigurations;
 import io.github.optimization.test.redis.RedisServerExtension;
 import org.awaitility.core.ConditionFactory;
 

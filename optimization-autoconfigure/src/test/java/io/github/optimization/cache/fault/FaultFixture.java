@@ -1,6 +1,5 @@
 package io.github.optimization.cache.fault;
 
-import io.github.optimization.test.BootAutoConfigurations;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -13,6 +12,7 @@ import io.github.optimization.cache.codec.CacheValueCodec;
 import io.github.optimization.cache.codec.Decoded;
 import io.github.optimization.cache.redis.RedisKeyScheme;
 import io.github.optimization.resilience.CircuitBreakerL2Guard;
+import io.github.optimization.test.BootAutoConfigurations;
 import io.github.optimization.test.redis.RedisServerExtension;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.lettuce.core.api.sync.RedisCommands;
