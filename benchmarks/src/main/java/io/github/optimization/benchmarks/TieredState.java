@@ -1,7 +1,7 @@
 package io.github.optimization.benchmarks;
 
 import io.github.optimization.cache.TieredCache;
-import io.github.optimization.cache.redis.RedisKeyScheme;
+import io.github.optimization.cache.key.RedisKeyScheme;
 
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;

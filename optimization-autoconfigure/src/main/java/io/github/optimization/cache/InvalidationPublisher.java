@@ -1,5 +1,7 @@
 package io.github.optimization.cache;
 
+import io.github.optimization.cache.key.KeyDigest;
+
 /**
  * Tells the other instances sharing the Redis level that a key or a whole cache changed, so
  * they drop it from their in-process level. Called after the local change is done.

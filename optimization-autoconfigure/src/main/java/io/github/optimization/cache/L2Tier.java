@@ -13,8 +13,7 @@ import io.github.optimization.cache.codec.CodecException;
 import io.github.optimization.cache.codec.Decoded;
 import io.github.optimization.cache.TieredCacheStatistics.LockAttempt;
 import io.github.optimization.cache.TieredCacheStatistics.LockRelease;
-import io.github.optimization.cache.redis.L2Store;
-import io.github.optimization.cache.redis.RedisKeyScheme.CacheKeySpace;
+import io.github.optimization.cache.key.RedisKeyScheme.CacheKeySpace;
 
 /**
  * The shared level as one cache sees it: keys laid out by the key space, values through the

@@ -1,5 +1,6 @@
 package io.github.optimization.cache;
 
+import io.github.optimization.cache.key.KeyDigest;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
@@ -20,8 +21,8 @@ import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.github.optimization.cache.codec.Decoded;
-import io.github.optimization.cache.redis.CacheKeyEncoder;
-import io.github.optimization.cache.redis.KeyPattern;
+import io.github.optimization.cache.key.CacheKeyEncoder;
+import io.github.optimization.cache.key.KeyPattern;
 
 import org.springframework.cache.Cache;
 import org.springframework.cache.support.SimpleValueWrapper;

@@ -22,8 +22,7 @@ import java.util.function.Consumer;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.github.optimization.cache.codec.CacheValueCodec;
-import io.github.optimization.cache.redis.L2Store;
-import io.github.optimization.cache.redis.RedisKeyScheme;
+import io.github.optimization.cache.key.RedisKeyScheme;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 

@@ -1,7 +1,7 @@
 package io.github.optimization.resilience;
 
 import io.github.optimization.cache.L2Guard;
-import io.github.optimization.cache.redis.L2Store;
+import io.github.optimization.cache.L2Store;
 import io.github.optimization.cache.redis.RedisInvalidationBus;
 
 /**

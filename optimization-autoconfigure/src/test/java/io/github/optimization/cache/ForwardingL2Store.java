@@ -3,7 +3,6 @@ package io.github.optimization.cache;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-import io.github.optimization.cache.redis.L2Store;
 
 /**
  * An {@link L2Store} that forwards every call to a real one; tests override single calls to

@@ -5,7 +5,7 @@ import java.time.Instant;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.github.optimization.cache.redis.RedisKeyScheme;
+import io.github.optimization.cache.key.RedisKeyScheme;
 import io.github.optimization.cache.redis.RedisL2Store;
 import io.github.optimization.test.redis.RedisServerExtension;
 import org.junit.jupiter.api.AfterAll;

@@ -187,7 +187,7 @@ class TieredCacheGetAllTests {
 		assertThat(this.loaderCalls).as("only the stale id is reloaded, never returned stale")
 			.containsExactly(Set.of(1L));
 		assertThat(users).containsEntry(1L, "user-1").containsEntry(2L, "user-2-fresh");
-		assertThat(redis.adminBytes().pttl(new io.github.optimization.cache.redis.RedisKeyScheme("opt:", 1)
+		assertThat(redis.adminBytes().pttl(new io.github.optimization.cache.key.RedisKeyScheme("opt:", 1)
 			.forCache("users")
 			.redisKey(1L))).as("written back with the stale window in its physical life")
 			.isGreaterThan(java.time.Duration.ofMinutes(14).toMillis());

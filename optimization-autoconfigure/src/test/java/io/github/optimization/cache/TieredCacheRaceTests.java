@@ -1,5 +1,6 @@
 package io.github.optimization.cache;
 
+import io.github.optimization.cache.key.KeyDigest;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -7,7 +8,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
-import io.github.optimization.cache.redis.L2Store;
 import io.github.optimization.cache.redis.RedisL2Store;
 import io.github.optimization.test.redis.RedisServerExtension;
 import org.junit.jupiter.api.AfterAll;

@@ -14,7 +14,7 @@ import io.github.optimization.cache.TieredCacheStatistics;
 import io.github.optimization.cache.codec.CacheValueCodec;
 import io.github.optimization.cache.codec.CodecSettings;
 import io.github.optimization.cache.codec.TypeAllowList;
-import io.github.optimization.cache.redis.L2Store;
+import io.github.optimization.cache.L2Store;
 import io.github.optimization.test.BootAutoConfigurations;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;

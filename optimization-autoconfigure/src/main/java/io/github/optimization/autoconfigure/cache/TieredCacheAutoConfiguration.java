@@ -11,9 +11,9 @@ import io.github.optimization.cache.codec.CacheValueCodec;
 import io.github.optimization.cache.codec.CodecSettings;
 import io.github.optimization.cache.codec.TypeAllowList;
 import io.github.optimization.cache.L2Guard;
-import io.github.optimization.cache.redis.L2Store;
+import io.github.optimization.cache.L2Store;
 import io.github.optimization.cache.InvalidationPublisher;
-import io.github.optimization.cache.redis.RedisKeyScheme;
+import io.github.optimization.cache.key.RedisKeyScheme;
 import io.github.optimization.autoconfigure.BootAutoConfigurationNames;
 
 import org.springframework.beans.factory.BeanFactory;

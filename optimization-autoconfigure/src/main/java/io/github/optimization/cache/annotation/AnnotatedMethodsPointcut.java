@@ -13,7 +13,7 @@ import org.springframework.core.annotation.AnnotationUtils;
  * methods. The source parses and validates the annotation while matching, so an invalid one
  * fails when the bean is created.
  */
-final class AnnotatedMethodsPointcut extends StaticMethodMatcherPointcut {
+public final class AnnotatedMethodsPointcut extends StaticMethodMatcherPointcut {
 
 	private final BiPredicate<Method, Class<?>> annotated;
 
@@ -22,7 +22,7 @@ final class AnnotatedMethodsPointcut extends StaticMethodMatcherPointcut {
 	 * @param annotation the annotation, for the class filter
 	 * @param annotated whether a method of a target class carries it (and is valid)
 	 */
-	AnnotatedMethodsPointcut(Class<? extends Annotation> annotation, BiPredicate<Method, Class<?>> annotated) {
+	public AnnotatedMethodsPointcut(Class<? extends Annotation> annotation, BiPredicate<Method, Class<?>> annotated) {
 		this.annotated = annotated;
 		setClassFilter((clazz) -> AnnotationUtils.isCandidateClass(clazz, annotation));
 	}

@@ -20,18 +20,18 @@ import org.springframework.expression.spel.support.StandardEvaluationContext;
  * {@code target}, {@code targetClass} and {@code args}. Expressions are compiled after a few
  * interpreted runs. Thread-safe.
  */
-final class CacheExpressions {
+public final class CacheExpressions {
 
 	private final ExpressionParser parser = new SpelExpressionParser(
 			new SpelParserConfiguration(SpelCompilerMode.MIXED, CacheExpressions.class.getClassLoader()));
 
 	private final ParameterNameDiscoverer parameterNames = new DefaultParameterNameDiscoverer();
 
-	Expression parse(String expression, String attribute, Method method) {
+	public Expression parse(String expression, String attribute, Method method) {
 		return parse(expression, attribute, method, "@TieredCacheable");
 	}
 
-	Expression parse(String expression, String attribute, Method method, String annotation) {
+	public Expression parse(String expression, String attribute, Method method, String annotation) {
 		try {
 			return this.parser.parseExpression(expression);
 		}
@@ -41,7 +41,7 @@ final class CacheExpressions {
 		}
 	}
 
-	String[] parameterNames(Method method) {
+	public String[] parameterNames(Method method) {
 		return this.parameterNames.getParameterNames(method);
 	}
 
@@ -49,7 +49,7 @@ final class CacheExpressions {
 		return expression.getValue(context(operation, target, args, null, false));
 	}
 
-	Object value(Expression expression, Method method, Class<?> targetClass, String[][] argumentVariables,
+	public Object value(Expression expression, Method method, Class<?> targetClass, String[][] argumentVariables,
 			Object target, Object[] args) {
 		return expression.getValue(context(method, targetClass, argumentVariables, target, args, null, false));
 	}

@@ -12,7 +12,7 @@ import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.type.TypeFactory;
-import io.github.optimization.cache.MethodKey;
+import io.github.optimization.cache.key.MethodKey;
 import io.github.optimization.cache.annotation.TieredCacheOperation.KeyStrategy;
 
 import org.springframework.aop.support.AopUtils;
@@ -133,7 +133,7 @@ public final class TieredCacheOperationSource {
 		return type.getName().equals("org.reactivestreams.Publisher");
 	}
 
-	static Duration parseTtl(String ttl, String where) {
+	public static Duration parseTtl(String ttl, String where) {
 		if (!StringUtils.hasText(ttl)) {
 			return null;
 		}
@@ -200,7 +200,7 @@ public final class TieredCacheOperationSource {
 		return toJavaType(returnType, TypeFactory.defaultInstance());
 	}
 
-	static JavaType toJavaType(ResolvableType type, TypeFactory factory) {
+	public static JavaType toJavaType(ResolvableType type, TypeFactory factory) {
 		if (type.isArray()) {
 			return factory.constructArrayType(toJavaType(type.getComponentType(), factory));
 		}
@@ -216,7 +216,7 @@ public final class TieredCacheOperationSource {
 		return factory.constructParametricType(raw, parameters);
 	}
 
-	static String methodIdentity(Method method) {
+	public static String methodIdentity(Method method) {
 		return method.getDeclaringClass().getName() + "#" + method.getName() + Arrays.stream(method.getParameterTypes())
 			.map(Class::getTypeName)
 			.collect(Collectors.joining(",", "(", ")"));

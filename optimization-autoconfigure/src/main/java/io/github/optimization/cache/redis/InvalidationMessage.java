@@ -7,7 +7,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import io.github.optimization.cache.KeyDigest;
+import io.github.optimization.cache.key.KeyDigest;
 
 /**
  * One invalidation on the channel, with a fixed schema: {@code {"v":1,"src":..., "op":

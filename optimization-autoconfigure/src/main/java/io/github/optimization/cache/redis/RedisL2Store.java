@@ -1,5 +1,6 @@
 package io.github.optimization.cache.redis;
 
+import io.github.optimization.cache.L2Store;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -7,7 +7,7 @@ import io.github.optimization.cache.InvalidCacheSpecException;
 import io.github.optimization.cache.TieredCache;
 import io.github.optimization.cache.TieredCacheManager;
 import io.github.optimization.cache.codec.CacheValueCodec;
-import io.github.optimization.cache.redis.L2Store;
+import io.github.optimization.cache.L2Store;
 import io.github.optimization.test.BootAutoConfigurations;
 import io.github.optimization.test.redis.RedisServerExtension;
 import org.junit.jupiter.api.Test;

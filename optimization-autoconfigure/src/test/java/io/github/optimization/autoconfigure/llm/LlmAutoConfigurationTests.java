@@ -2,7 +2,7 @@ package io.github.optimization.autoconfigure.llm;
 
 import io.github.optimization.InvalidSettingException;
 import io.github.optimization.autoconfigure.cache.TieredCacheAutoConfiguration;
-import io.github.optimization.cache.annotation.CachedLlmResponseAdvisor;
+import io.github.optimization.llm.CachedLlmResponseAdvisor;
 import io.github.optimization.llm.LlmCallRecorder;
 import io.github.optimization.llm.LlmMeters;
 import io.github.optimization.llm.LlmPricing;

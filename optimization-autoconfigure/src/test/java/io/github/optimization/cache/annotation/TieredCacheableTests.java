@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.optimization.autoconfigure.cache.TieredCacheAnnotationAutoConfiguration;
 import io.github.optimization.autoconfigure.cache.TieredCacheAutoConfiguration;
-import io.github.optimization.cache.MethodKey;
+import io.github.optimization.cache.key.MethodKey;
 import io.github.optimization.cache.TieredCache;
 import io.github.optimization.cache.TieredCacheManager;
 import io.github.optimization.test.BootAutoConfigurations;
@@ -95,7 +95,7 @@ class TieredCacheableTests {
 		this.runner.withPropertyValues("optimization.cache.caches.users.ttl=1h").run((context) -> {
 			context.getBean(UserService.class).user(7);
 			long pttl = redis.adminBytes()
-				.pttl(new io.github.optimization.cache.redis.RedisKeyScheme("opt:", 1).forCache("users").redisKey(7L));
+				.pttl(new io.github.optimization.cache.key.RedisKeyScheme("opt:", 1).forCache("users").redisKey(7L));
 			assertThat(pttl).isBetween(Duration.ofMinutes(9).toMillis(), Duration.ofMinutes(10).toMillis());
 		});
 	}

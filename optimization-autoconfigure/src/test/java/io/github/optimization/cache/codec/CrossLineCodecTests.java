@@ -24,7 +24,7 @@ import io.github.optimization.autoconfigure.cache.TieredCacheAutoConfiguration;
 import io.github.optimization.cache.LoadOptions;
 import io.github.optimization.cache.TieredCache;
 import io.github.optimization.cache.TieredCacheManager;
-import io.github.optimization.cache.redis.RedisKeyScheme;
+import io.github.optimization.cache.key.RedisKeyScheme;
 import io.github.optimization.test.BootAutoConfigurations;
 import io.github.optimization.test.redis.RedisServerExtension;
 import org.junit.jupiter.api.BeforeEach;

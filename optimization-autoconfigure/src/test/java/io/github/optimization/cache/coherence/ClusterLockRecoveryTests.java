@@ -13,7 +13,7 @@ import io.github.optimization.cache.TieredCache;
 import io.github.optimization.cache.TieredCacheStatistics.LockAttempt;
 import io.github.optimization.cache.TieredCacheStatistics.LockRelease;
 import io.github.optimization.cache.TieredCacheStatistics.LockWait;
-import io.github.optimization.cache.redis.RedisKeyScheme;
+import io.github.optimization.cache.key.RedisKeyScheme;
 import io.github.optimization.test.redis.RedisServerExtension;
 import io.lettuce.core.SetArgs;
 import org.junit.jupiter.api.AfterEach;

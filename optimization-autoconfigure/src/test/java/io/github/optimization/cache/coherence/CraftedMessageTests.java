@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import io.github.optimization.cache.FlushReason;
 import io.github.optimization.cache.InvalidationHandler;
-import io.github.optimization.cache.KeyDigest;
+import io.github.optimization.cache.key.KeyDigest;
 import io.github.optimization.cache.redis.RedisInvalidationBus;
 import io.github.optimization.canary.CanaryFlags;
 import io.github.optimization.canary.SerializableCanary;

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 import io.github.optimization.autoconfigure.cache.TieredCacheRedisConnection;
 import io.github.optimization.cache.TieredCache;
 import io.github.optimization.cache.ForwardingL2Store;
-import io.github.optimization.cache.redis.L2Store;
+import io.github.optimization.cache.L2Store;
 import io.github.optimization.cache.redis.RedisL2Store;
 import io.github.optimization.test.redis.RedisServerExtension;
 import org.junit.jupiter.api.BeforeEach;

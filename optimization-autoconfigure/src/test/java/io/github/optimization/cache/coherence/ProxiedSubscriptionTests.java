@@ -5,7 +5,7 @@ import java.time.Duration;
 
 import io.github.optimization.autoconfigure.cache.TieredCacheRedisConnection;
 import io.github.optimization.cache.L2Guard;
-import io.github.optimization.cache.redis.L2Store;
+import io.github.optimization.cache.L2Store;
 import io.github.optimization.cache.redis.RedisInvalidationBus;
 import io.github.optimization.resilience.GuardedInvalidationPublisher;
 import io.github.optimization.test.redis.RedisServerExtension;

@@ -6,7 +6,7 @@ import java.util.regex.Pattern;
 
 import io.github.optimization.autoconfigure.cache.TieredCacheRedisConnection;
 import io.github.optimization.cache.ForwardingL2Store;
-import io.github.optimization.cache.redis.L2Store;
+import io.github.optimization.cache.L2Store;
 import io.github.optimization.cache.redis.RedisL2Store;
 import io.github.optimization.resilience.CircuitBreakerL2Guard;
 import io.github.optimization.test.redis.RedisServerExtension;

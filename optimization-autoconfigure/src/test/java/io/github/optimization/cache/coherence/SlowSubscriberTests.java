@@ -17,7 +17,7 @@ import io.github.optimization.cache.FlushReason;
 import io.github.optimization.cache.InvalidationHandler;
 import io.github.optimization.cache.L2Guard;
 import io.github.optimization.cache.TieredCache;
-import io.github.optimization.cache.redis.L2Store;
+import io.github.optimization.cache.L2Store;
 import io.github.optimization.cache.redis.RedisInvalidationBus;
 import io.github.optimization.resilience.GuardedInvalidationPublisher;
 import io.github.optimization.test.redis.RedisServerExtension;

@@ -7,7 +7,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.optimization.cache.FlushReason;
-import io.github.optimization.cache.redis.RedisKeyScheme;
+import io.github.optimization.cache.key.RedisKeyScheme;
 import io.github.optimization.test.redis.RedisServerExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

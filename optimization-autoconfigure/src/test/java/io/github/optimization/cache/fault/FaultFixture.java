@@ -10,7 +10,7 @@ import io.github.optimization.cache.TieredCache;
 import io.github.optimization.cache.TieredCacheManager;
 import io.github.optimization.cache.codec.CacheValueCodec;
 import io.github.optimization.cache.codec.Decoded;
-import io.github.optimization.cache.redis.RedisKeyScheme;
+import io.github.optimization.cache.key.RedisKeyScheme;
 import io.github.optimization.resilience.CircuitBreakerL2Guard;
 import io.github.optimization.test.BootAutoConfigurations;
 import io.github.optimization.test.redis.RedisServerExtension;

@@ -7,7 +7,7 @@ import io.github.optimization.cache.TieredCache;
 import io.github.optimization.cache.TieredCacheStatistics;
 import io.github.optimization.cache.codec.RejectReason;
 import io.github.optimization.cache.fault.FaultFixture.Database;
-import io.github.optimization.cache.redis.L2Store;
+import io.github.optimization.cache.L2Store;
 import io.github.optimization.resilience.RedisFailures;
 import io.github.optimization.test.redis.RedisServerExtension;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;

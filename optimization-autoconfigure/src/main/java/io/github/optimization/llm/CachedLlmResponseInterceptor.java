@@ -1,5 +1,6 @@
-package io.github.optimization.cache.annotation;
+package io.github.optimization.llm;
 
+import io.github.optimization.cache.annotation.CachedLlmResponse;
 import java.lang.reflect.Method;
 import java.lang.reflect.UndeclaredThrowableException;
 import java.util.Optional;
@@ -9,10 +10,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
 import io.github.optimization.cache.TieredCache;
-import io.github.optimization.cache.annotation.CachedLlmResponseOperation.ResultKind;
-import io.github.optimization.llm.LlmCacheControl;
-import io.github.optimization.llm.LlmCacheMode;
-import io.github.optimization.llm.LlmCallRecorder;
+import io.github.optimization.cache.key.CanonicalKey;
+import io.github.optimization.llm.CachedLlmResponseOperation.ResultKind;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
 import org.apache.commons.logging.Log;

@@ -1,12 +1,12 @@
-package io.github.optimization.cache.annotation;
+package io.github.optimization.llm;
 
 import java.time.Duration;
 
 import io.github.optimization.autoconfigure.cache.TieredCacheAutoConfiguration;
 import io.github.optimization.autoconfigure.llm.LlmAutoConfiguration;
-import io.github.optimization.cache.annotation.LlmFixtures.Answer;
-import io.github.optimization.cache.annotation.LlmFixtures.Assistant;
-import io.github.optimization.cache.annotation.LlmFixtures.Question;
+import io.github.optimization.llm.LlmFixtures.Answer;
+import io.github.optimization.llm.LlmFixtures.Assistant;
+import io.github.optimization.llm.LlmFixtures.Question;
 import io.github.optimization.llm.springai.ChatResponseCacheAdvisor;
 import io.github.optimization.test.BootAutoConfigurations;
 import io.github.optimization.test.redis.RedisServerExtension;

@@ -1,5 +1,6 @@
-package io.github.optimization.cache.annotation;
+package io.github.optimization.llm;
 
+import io.github.optimization.cache.annotation.CachedLlmResponse;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -9,10 +10,10 @@ import io.github.optimization.autoconfigure.cache.TieredCacheAutoConfiguration;
 import io.github.optimization.autoconfigure.llm.LlmAutoConfiguration;
 import io.github.optimization.cache.TieredCache;
 import io.github.optimization.cache.TieredCacheManager;
-import io.github.optimization.cache.annotation.LlmFixtures.Answer;
-import io.github.optimization.cache.annotation.LlmFixtures.Assistant;
-import io.github.optimization.cache.annotation.LlmFixtures.Opaque;
-import io.github.optimization.cache.annotation.LlmFixtures.Question;
+import io.github.optimization.llm.LlmFixtures.Answer;
+import io.github.optimization.llm.LlmFixtures.Assistant;
+import io.github.optimization.llm.LlmFixtures.Opaque;
+import io.github.optimization.llm.LlmFixtures.Question;
 import io.github.optimization.test.BootAutoConfigurations;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

@@ -1,22 +1,22 @@
-package io.github.optimization.cache.annotation;
+package io.github.optimization.llm;
 
+import io.github.optimization.cache.annotation.CachedLlmResponse;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.github.optimization.llm.LlmUsage;
 import reactor.core.publisher.Mono;
 
 /**
  * A fake LLM service for the {@link CachedLlmResponse} tests: counts its provider calls and
  * answers with a known usage (1200 input and 300 output tokens).
  */
-final class LlmFixtures {
+public final class LlmFixtures {
 
-	static final long INPUT_TOKENS = 1200;
+	public static final long INPUT_TOKENS = 1200;
 
-	static final long OUTPUT_TOKENS = 300;
+	public static final long OUTPUT_TOKENS = 300;
 
 	private LlmFixtures() {
 	}

@@ -1,11 +1,10 @@
-package io.github.optimization.cache;
+package io.github.optimization.cache.key;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-import io.github.optimization.cache.redis.CacheKeyEncoder;
 
 /**
  * The digest of a cache key that invalidation messages carry instead of the key itself:

@@ -1,14 +1,13 @@
-package io.github.optimization.cache.annotation;
+package io.github.optimization.llm;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 import io.github.optimization.autoconfigure.cache.TieredCacheAutoConfiguration;
 import io.github.optimization.autoconfigure.llm.LlmAutoConfiguration;
-import io.github.optimization.cache.annotation.LlmFixtures.Answer;
-import io.github.optimization.cache.annotation.LlmFixtures.Assistant;
-import io.github.optimization.cache.annotation.LlmFixtures.Question;
-import io.github.optimization.llm.LlmCacheControl;
+import io.github.optimization.llm.LlmFixtures.Answer;
+import io.github.optimization.llm.LlmFixtures.Assistant;
+import io.github.optimization.llm.LlmFixtures.Question;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;

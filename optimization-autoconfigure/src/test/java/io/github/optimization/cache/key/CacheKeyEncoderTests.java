@@ -1,4 +1,4 @@
-package io.github.optimization.cache.redis;
+package io.github.optimization.cache.key;
 
 import java.math.BigDecimal;
 import java.util.HashSet;
@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
-import io.github.optimization.cache.MethodKey;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.cache.interceptor.SimpleKey;

@@ -1,5 +1,10 @@
-package io.github.optimization.cache.annotation;
+package io.github.optimization.llm;
 
+import io.github.optimization.cache.key.CanonicalKey;
+import io.github.optimization.cache.annotation.CacheExpressions;
+import io.github.optimization.cache.annotation.CachedLlmResponse;
+import io.github.optimization.cache.annotation.TieredCacheOperationSource;
+import io.github.optimization.cache.annotation.TieredCacheable;
 import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.Arrays;
@@ -14,7 +19,7 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.type.TypeFactory;
-import io.github.optimization.cache.annotation.CachedLlmResponseOperation.ResultKind;
+import io.github.optimization.llm.CachedLlmResponseOperation.ResultKind;
 
 import org.springframework.aop.support.AopUtils;
 import org.springframework.core.MethodClassKey;

@@ -1,4 +1,4 @@
-package io.github.optimization.cache.redis;
+package io.github.optimization.cache.key;
 
 import java.util.regex.Pattern;
 

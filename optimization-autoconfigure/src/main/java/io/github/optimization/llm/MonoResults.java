@@ -1,8 +1,8 @@
-package io.github.optimization.cache.annotation;
+package io.github.optimization.llm;
 
+import io.github.optimization.cache.annotation.CachedLlmResponse;
 import io.github.optimization.cache.TieredCache;
-import io.github.optimization.cache.annotation.CachedLlmResponseInterceptor.Call;
-import io.github.optimization.llm.LlmCacheMode;
+import io.github.optimization.llm.CachedLlmResponseInterceptor.Call;
 import org.aopalliance.intercept.MethodInvocation;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;

@@ -1,4 +1,4 @@
-package io.github.optimization.cache.redis;
+package io.github.optimization.cache;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,6 @@
-package io.github.optimization.cache.annotation;
+package io.github.optimization.llm;
 
+import io.github.optimization.cache.annotation.CachedLlmResponse;
 import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package io.github.optimization.cache.redis;
+package io.github.optimization.cache.key;
 
 import java.lang.reflect.Array;
 import java.lang.reflect.Field;
@@ -24,7 +24,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import io.github.optimization.cache.MethodKey;
 
 import org.springframework.cache.interceptor.SimpleKey;
 

@@ -1,5 +1,7 @@
-package io.github.optimization.cache.annotation;
+package io.github.optimization.llm;
 
+import io.github.optimization.cache.annotation.AnnotatedMethodsPointcut;
+import io.github.optimization.cache.annotation.CachedLlmResponse;
 import org.aopalliance.aop.Advice;
 
 import org.springframework.aop.Pointcut;

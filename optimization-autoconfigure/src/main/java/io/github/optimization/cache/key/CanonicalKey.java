@@ -1,5 +1,6 @@
-package io.github.optimization.cache.annotation;
+package io.github.optimization.cache.key;
 
+import io.github.optimization.cache.annotation.CachedLlmResponse;
 import java.beans.PropertyDescriptor;
 import java.io.ByteArrayOutputStream;
 import java.lang.reflect.Array;

@@ -1,4 +1,4 @@
-package io.github.optimization.cache;
+package io.github.optimization.cache.key;
 
 import java.util.Arrays;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package io.github.optimization.cache.annotation;
+package io.github.optimization.cache.key;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -14,7 +14,7 @@ import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.optimization.cache.annotation.CanonicalKey.NotCanonicalException;
+import io.github.optimization.cache.key.CanonicalKey.NotCanonicalException;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
