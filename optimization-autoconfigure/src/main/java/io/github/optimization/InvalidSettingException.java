@@ -11,7 +11,8 @@ public class InvalidSettingException extends IllegalArgumentException {
 
 	/**
 	 * Create an exception.
-	 * @param property the full property name, e.g. {@code optimization.jdbc.pool.maximum-size}
+	 * @param property the full property name, e.g.
+	 * {@code optimization.jdbc.pool.maximum-size}
 	 * @param problem what is wrong with it: the allowed values and the value found
 	 */
 	public InvalidSettingException(String property, String problem) {

@@ -3,8 +3,8 @@ package com.example.userapp;
 import java.time.Duration;
 
 /**
- * Properties of an application's own, outside the starter's packages: unknown keys under their
- * prefix are Spring Boot's business, not the starter's failure analyzer's.
+ * Properties of an application's own, outside the starter's packages: unknown keys under
+ * their prefix are Spring Boot's business, not the starter's failure analyzer's.
  */
 public class UserProperties {
 

@@ -25,8 +25,8 @@ final class Checks {
 	}
 
 	/**
-	 * Load every key through a {@code @Cacheable} bean, read each back, and check one load
-	 * per key.
+	 * Load every key through a {@code @Cacheable} bean, read each back, and check one
+	 * load per key.
 	 * @param products the bean
 	 * @return the number of loads so far
 	 */

@@ -41,13 +41,13 @@ import org.springframework.data.redis.serializer.Jackson2JsonRedisSerializer;
 import org.springframework.data.redis.serializer.RedisSerializationContext.SerializationPair;
 
 /**
- * A stampede on a cold key: 64 callers, 32 on each of two instances (application contexts)
- * sharing one Redis, ask for the same new key at the same moment; the loader takes
- * {@value StampedeService#LOADER_MILLIS} ms. One shot is the time until every caller has
- * its value (the longest wait); {@code loaderCalls} counts the loader calls per shot.
- * Contenders: the starter with cluster-wide single flight, the starter with per-JVM single
- * flight only, Spring's {@code @Cacheable(sync = true)} over {@code RedisCacheManager}, and
- * the same with its locking cache writer.
+ * A stampede on a cold key: 64 callers, 32 on each of two instances (application
+ * contexts) sharing one Redis, ask for the same new key at the same moment; the loader
+ * takes {@value StampedeService#LOADER_MILLIS} ms. One shot is the time until every
+ * caller has its value (the longest wait); {@code loaderCalls} counts the loader calls
+ * per shot. Contenders: the starter with cluster-wide single flight, the starter with
+ * per-JVM single flight only, Spring's {@code @Cacheable(sync = true)} over
+ * {@code RedisCacheManager}, and the same with its locking cache writer.
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -100,7 +100,8 @@ public class ColdKeyStampede {
 		System.arraycopy(redisProperties, 0, properties, 0, redisProperties.length);
 		properties[redisProperties.length] = "optimization.cache.caches." + StampedeService.CACHE
 				+ ".cluster-single-flight.enabled=" + cluster;
-		// A busy 2-core machine runs 64 callers: do not let the breaker mistake that for Redis.
+		// A busy 2-core machine runs 64 callers: do not let the breaker mistake that for
+		// Redis.
 		properties[redisProperties.length + 1] = "optimization.cache.redis.command-timeout=500ms";
 		return Contexts.run(Tiered.class, properties);
 	}

@@ -37,8 +37,9 @@ final class Contexts {
 			+ "org.springframework.boot.autoconfigure.data.redis.RedisRepositoriesAutoConfiguration";
 
 	/**
-	 * Spring Boot's Lettuce command-latency metrics, excluded where Redis is used so that the
-	 * Spring contexts talk to Redis through the same bare Lettuce as the raw benchmark.
+	 * Spring Boot's Lettuce command-latency metrics, excluded where Redis is used so that
+	 * the Spring contexts talk to Redis through the same bare Lettuce as the raw
+	 * benchmark.
 	 */
 	static final String NO_LETTUCE_METRICS = "spring.autoconfigure.exclude="
 			+ "org.springframework.boot.actuate.autoconfigure.metrics.redis.LettuceMetricsAutoConfiguration";
@@ -57,8 +58,7 @@ final class Contexts {
 	 */
 	static ConfigurableApplicationContext tiered(RedisServer redis) {
 		return run(Tiered.class, NO_LETTUCE_METRICS, "spring.data.redis.host=" + redis.host(),
-				"spring.data.redis.port=" + redis.port(),
-				"optimization.cache.defaults.ttl=1h",
+				"spring.data.redis.port=" + redis.port(), "optimization.cache.defaults.ttl=1h",
 				"optimization.cache.caches." + TieredProducts.L1_AND_L2 + ".l1.maximum-size=10000",
 				"optimization.cache.caches." + TieredProducts.L2_ONLY + ".l1.enabled=false");
 	}
@@ -93,7 +93,10 @@ final class Contexts {
 			.run();
 	}
 
-	/** The starter's auto-configuration; it also registers the {@code @TieredCacheable} advisor. */
+	/**
+	 * The starter's auto-configuration; it also registers the {@code @TieredCacheable}
+	 * advisor.
+	 */
 	@Configuration(proxyBeanMethods = false)
 	@EnableAutoConfiguration
 	static class Tiered {
@@ -128,8 +131,8 @@ final class Contexts {
 
 	/**
 	 * Spring's Redis cache manager with a {@link Jackson2JsonRedisSerializer} typed to
-	 * {@link Product}, the same mapper as the tiered cache's codec: plain JSON read into the
-	 * declared type, as the tiered cache does.
+	 * {@link Product}, the same mapper as the tiered cache's codec: plain JSON read into
+	 * the declared type, as the tiered cache does.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@EnableAutoConfiguration

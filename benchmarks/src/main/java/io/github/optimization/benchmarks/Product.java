@@ -31,8 +31,7 @@ public record Product(long id, String sku, String name, String description, Stri
 						+ "Leak-proof lid, powder-coated finish, fits standard cup holders and most bike cages. "
 						+ "Dishwasher safe.",
 				"home/kitchen/drinkware/bottles", 2499 + (id % 100), "EUR", (int) (id % 500), 4.6,
-				List.of("bottle", "insulated", "stainless-steel", "outdoor", "bpa-free", "gift",
-						"dishwasher-safe"));
+				List.of("bottle", "insulated", "stainless-steel", "outdoor", "bpa-free", "gift", "dishwasher-safe"));
 	}
 
 }

@@ -18,8 +18,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A private {@code redis-server} child process for one benchmark trial: started on a free
  * port of 127.0.0.1 with persistence off, ready once it answers PING, killed by
- * {@link #close()} or, if the JVM exits first, by a shutdown hook. A Redis already running
- * on the machine (on 6379 or elsewhere) is never used.
+ * {@link #close()} or, if the JVM exits first, by a shutdown hook. A Redis already
+ * running on the machine (on 6379 or elsewhere) is never used.
  */
 final class RedisServer implements AutoCloseable {
 
@@ -48,8 +48,8 @@ final class RedisServer implements AutoCloseable {
 	/**
 	 * Start a server and wait until it answers.
 	 * @return the running server
-	 * @throws IllegalStateException if {@code redis-server} is not on the PATH or does not
-	 * start
+	 * @throws IllegalStateException if {@code redis-server} is not on the PATH or does
+	 * not start
 	 */
 	static RedisServer start() {
 		Path binary = findOnPath("redis-server");
@@ -59,7 +59,8 @@ final class RedisServer implements AutoCloseable {
 				return start(binary, freePort());
 			}
 			catch (IllegalStateException ex) {
-				// Most likely another process took the port between our probe and the bind.
+				// Most likely another process took the port between our probe and the
+				// bind.
 				last = ex;
 			}
 		}
@@ -125,8 +126,8 @@ final class RedisServer implements AutoCloseable {
 				String why = process.isAlive() ? " within 10s" : " (it exited)";
 				String output = read(log);
 				server.close();
-				throw new IllegalStateException("redis-server did not answer PING on " + HOST + ":" + port + why
-						+ ". Its output:\n" + output);
+				throw new IllegalStateException(
+						"redis-server did not answer PING on " + HOST + ":" + port + why + ". Its output:\n" + output);
 			}
 			sleep(20);
 		}
@@ -170,8 +171,8 @@ final class RedisServer implements AutoCloseable {
 				}
 			}
 		}
-		throw new IllegalStateException(name + " is not on the PATH. The Redis benchmarks start their own "
-				+ name + " on a free port; install it (Debian/Ubuntu: apt-get install redis-server, "
+		throw new IllegalStateException(name + " is not on the PATH. The Redis benchmarks start their own " + name
+				+ " on a free port; install it (Debian/Ubuntu: apt-get install redis-server, "
 				+ "macOS: brew install redis) or run only the in-process benchmarks, e.g. "
 				+ "java -jar benchmarks/target/benchmarks.jar '\\.l1_'");
 	}

@@ -10,8 +10,9 @@ import org.springframework.cache.caffeine.CaffeineCacheManager;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * Spring's {@code @Cacheable} over {@code CaffeineCacheManager} ({@link Contexts#springCaffeine}),
- * with every key loaded. Checks at the end that no measured read missed.
+ * Spring's {@code @Cacheable} over {@code CaffeineCacheManager}
+ * ({@link Contexts#springCaffeine}), with every key loaded. Checks at the end that no
+ * measured read missed.
  */
 @State(Scope.Benchmark)
 public class SpringCaffeineState {

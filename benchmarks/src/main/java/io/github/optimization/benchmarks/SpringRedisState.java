@@ -13,8 +13,8 @@ import org.springframework.data.redis.cache.RedisCacheManager;
 
 /**
  * A private Redis and Spring's {@code @Cacheable} over {@code RedisCacheManager}
- * ({@link Contexts#springRedis}), with every key loaded. Checks at the end that no measured
- * read missed.
+ * ({@link Contexts#springRedis}), with every key loaded. Checks at the end that no
+ * measured read missed.
  */
 @State(Scope.Benchmark)
 public class SpringRedisState {

@@ -6,8 +6,8 @@ import io.github.optimization.cache.annotation.TieredCacheable;
 
 /**
  * The bean read through {@code @TieredCacheable}: one method on a two-level cache, one on
- * a cache whose in-process level is disabled by configuration. Counts the calls that reach
- * the method body, so a benchmark can prove that every measured read was a hit.
+ * a cache whose in-process level is disabled by configuration. Counts the calls that
+ * reach the method body, so a benchmark can prove that every measured read was a hit.
  */
 public class TieredProducts {
 

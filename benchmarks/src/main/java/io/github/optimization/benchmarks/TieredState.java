@@ -12,9 +12,9 @@ import org.springframework.cache.CacheManager;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * A private Redis and the starter's auto-configured context ({@link Contexts#tiered}), with
- * every key loaded into both caches. Checks that the caches are what the benchmarks claim
- * (two levels; L2 only) and, at the end, that no measured read missed.
+ * A private Redis and the starter's auto-configured context ({@link Contexts#tiered}),
+ * with every key loaded into both caches. Checks that the caches are what the benchmarks
+ * claim (two levels; L2 only) and, at the end, that no measured read missed.
  */
 @State(Scope.Benchmark)
 public class TieredState {

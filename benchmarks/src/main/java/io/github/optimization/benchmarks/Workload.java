@@ -9,7 +9,8 @@ import org.openjdk.jmh.annotations.State;
 /**
  * The keys the benchmarks read, and a per-thread cursor over them.
  *
- * <p>Every benchmark cycles over the same {@value #KEY_COUNT} ids, all loaded during setup,
+ * <p>
+ * Every benchmark cycles over the same {@value #KEY_COUNT} ids, all loaded during setup,
  * so every measured read is a hit. The ids start at {@value #FIRST_ID}, outside the JDK's
  * cache of small {@code Long}s, so boxing an id allocates as it does for real ids.
  */

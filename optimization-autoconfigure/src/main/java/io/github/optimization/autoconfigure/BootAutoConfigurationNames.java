@@ -1,10 +1,10 @@
 package io.github.optimization.autoconfigure;
 
 /**
- * The names of Spring Boot's auto-configurations that the starter's are ordered against, as
- * each Boot line names them (Boot 4 moved most into per-technology modules). Used in
- * {@code afterName}/{@code beforeName}: Boot's sorter ignores the name of the other line, which
- * is not on the class path.
+ * The names of Spring Boot's auto-configurations that the starter's are ordered against,
+ * as each Boot line names them (Boot 4 moved most into per-technology modules). Used in
+ * {@code afterName}/{@code beforeName}: Boot's sorter ignores the name of the other line,
+ * which is not on the class path.
  */
 public final class BootAutoConfigurationNames {
 

@@ -14,9 +14,9 @@ import org.springframework.boot.context.properties.source.ConfigurationPropertyN
 import org.springframework.core.ResolvableType;
 
 /**
- * The setting names of one of the starter's properties classes, found the way Spring Boot's
- * binder finds them: JavaBean properties in kebab case, map keys chosen by the user, list
- * indexes. Knows the nearest valid name to a name that is not a setting.
+ * The setting names of one of the starter's properties classes, found the way Spring
+ * Boot's binder finds them: JavaBean properties in kebab case, map keys chosen by the
+ * user, list indexes. Knows the nearest valid name to a name that is not a setting.
  */
 final class SettingNames {
 
@@ -37,8 +37,8 @@ final class SettingNames {
 	}
 
 	/**
-	 * Whether a type is one of the starter's own, whose properties are settings, or a list,
-	 * array or map of them.
+	 * Whether a type is one of the starter's own, whose properties are settings, or a
+	 * list, array or map of them.
 	 * @param type the type
 	 * @return whether it belongs to the starter
 	 */
@@ -54,11 +54,12 @@ final class SettingNames {
 	}
 
 	/**
-	 * The nearest valid name: every element that names no setting is replaced by the closest
-	 * setting of its level, and a map key that was cut at a dot is put in brackets.
+	 * The nearest valid name: every element that names no setting is replaced by the
+	 * closest setting of its level, and a map key that was cut at a dot is put in
+	 * brackets.
 	 * @param name a name under the prefix
-	 * @return the suggestion; its name is {@code null} when some element has no close match,
-	 * and equals {@code name} when {@code name} is a setting
+	 * @return the suggestion; its name is {@code null} when some element has no close
+	 * match, and equals {@code name} when {@code name} is a setting
 	 */
 	Suggestion suggest(ConfigurationPropertyName name) {
 		return walk(this.type, name, this.prefix.getNumberOfElements(), this.prefix.toString(), false);
@@ -146,8 +147,8 @@ final class SettingNames {
 	}
 
 	/**
-	 * The closest setting by edit distance (ignoring dashes and case, a swap of two adjacent
-	 * letters counting as one edit), if it is within a third of the longer name.
+	 * The closest setting by edit distance (ignoring dashes and case, a swap of two
+	 * adjacent letters counting as one edit), if it is within a third of the longer name.
 	 */
 	private static String nearest(String element, Collection<String> settings) {
 		String uniform = uniform(element);
@@ -192,6 +193,7 @@ final class SettingNames {
 
 	/**
 	 * The outcome of {@link #suggest}.
+	 *
 	 * @param name the nearest valid name, or {@code null} when there is none close
 	 * @param corrected whether {@code name} differs from the name asked about
 	 * @param level the deepest level that was reached, such as

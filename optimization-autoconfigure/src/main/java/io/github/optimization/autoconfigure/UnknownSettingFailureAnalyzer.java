@@ -14,10 +14,11 @@ import org.springframework.core.Ordered;
 import org.springframework.core.ResolvableType;
 
 /**
- * Explains a startup failure caused by a key under one of the starter's prefixes that names
- * no setting, such as {@code optimization.cache.caches.products.tll}: which key, and the
- * nearest valid one. The starter's properties classes refuse unknown fields, so Spring Boot's
- * binder reports every such key; keys of other prefixes are left to Spring Boot.
+ * Explains a startup failure caused by a key under one of the starter's prefixes that
+ * names no setting, such as {@code optimization.cache.caches.products.tll}: which key,
+ * and the nearest valid one. The starter's properties classes refuse unknown fields, so
+ * Spring Boot's binder reports every such key; keys of other prefixes are left to Spring
+ * Boot.
  */
 class UnknownSettingFailureAnalyzer extends AbstractFailureAnalyzer<UnboundConfigurationPropertiesException>
 		implements Ordered {
@@ -61,8 +62,8 @@ class UnknownSettingFailureAnalyzer extends AbstractFailureAnalyzer<UnboundConfi
 	}
 
 	/**
-	 * Runs before Spring Boot's own analyzer of unbound properties, which reports the same
-	 * failure without a suggestion.
+	 * Runs before Spring Boot's own analyzer of unbound properties, which reports the
+	 * same failure without a suggestion.
 	 */
 	@Override
 	public int getOrder() {

@@ -20,13 +20,14 @@ import org.springframework.cache.Cache.ValueWrapper;
  * One {@link TieredCache#getAll} call: L1 for every key, then one Redis round trip
  * ({@code MGET}) for the keys L1 missed, then one loader call with exactly the keys still
  * missing, whose values are stored each with its own TTL (written to Redis in one round
- * trip). Keys the loader does not return are stored as a cached {@code null} when the cache
- * caches nulls, so asking again does not reach the loader. Each key's version ticket is taken
- * before Redis is read: a value read or loaded for a key that changed meanwhile is returned
- * but neither written back nor put in L1. Redis unusable: every missing key is loaded and
- * nothing is written back.
+ * trip). Keys the loader does not return are stored as a cached {@code null} when the
+ * cache caches nulls, so asking again does not reach the loader. Each key's version
+ * ticket is taken before Redis is read: a value read or loaded for a key that changed
+ * meanwhile is returned but neither written back nor put in L1. Redis unusable: every
+ * missing key is loaded and nothing is written back.
  *
- * <p>No single flight: a batch does not wait for, nor make wait, other loads of its keys.
+ * <p>
+ * No single flight: a batch does not wait for, nor make wait, other loads of its keys.
  * Not thread-safe; one instance per call.
  */
 final class BatchLoad<K, V> {
@@ -54,7 +55,8 @@ final class BatchLoad<K, V> {
 		this.options = options;
 	}
 
-	Map<K, V> run(Collection<? extends K> keys, Function<? super Set<K>, ? extends Map<? extends K, ? extends V>> loader) {
+	Map<K, V> run(Collection<? extends K> keys,
+			Function<? super Set<K>, ? extends Map<? extends K, ? extends V>> loader) {
 		Set<K> wanted = new LinkedHashSet<>();
 		for (K key : keys) {
 			wanted.add(Objects.requireNonNull(key, "keys must not contain null"));
@@ -161,7 +163,10 @@ final class BatchLoad<K, V> {
 		}
 	}
 
-	/** Writes the values of the keys nothing changed, then deletes those changed meanwhile. */
+	/**
+	 * Writes the values of the keys nothing changed, then deletes those changed
+	 * meanwhile.
+	 */
 	private void writeBack(List<K> keys, List<Object> values, long[] ttls) {
 		List<K> currentKeys = new ArrayList<>(keys.size());
 		List<Object> currentValues = new ArrayList<>(keys.size());

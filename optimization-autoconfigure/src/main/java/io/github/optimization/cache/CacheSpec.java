@@ -17,18 +17,18 @@ import java.util.Objects;
  * @param l1Ttl the hard cap on an entry's life in the in-process level, which bounds how
  * long an instance can serve a value another instance replaced
  * @param l2Enabled whether the shared (Redis) level is used
- * @param loadWaitTimeout how long a caller waits for another caller's load of the same key
- * before loading itself
+ * @param loadWaitTimeout how long a caller waits for another caller's load of the same
+ * key before loading itself
  * @param staleWhileRevalidate how long after its TTL an entry is still returned at once
  * while one background load replaces it; {@link Duration#ZERO} turns this off
  * @param staleIfError how long after its TTL an entry is still returned when the loader
  * throws; {@link Duration#ZERO} turns this off
- * @param refreshAhead the fraction of the TTL, in [0, 1), before expiry within which a read
- * of an entry starts one background load that replaces it; 0 turns this off
+ * @param refreshAhead the fraction of the TTL, in [0, 1), before expiry within which a
+ * read of an entry starts one background load that replaces it; 0 turns this off
  * @param clusterSingleFlight whether a cold key is loaded once across all instances (a
  * Redis lock per key) rather than once per instance
- * @param lockTtl how long a cluster-wide load lock lives in Redis, which bounds how long a
- * crashed holder can make others wait
+ * @param lockTtl how long a cluster-wide load lock lives in Redis, which bounds how long
+ * a crashed holder can make others wait
  * @param lockPollInterval how often an instance waiting for another instance's load looks
  * for its result in Redis
  */
@@ -136,7 +136,10 @@ public record CacheSpec(Duration ttl, Duration nullTtl, boolean cacheNulls, doub
 			return this;
 		}
 
-		/** Set the most staleness served when the loader throws ({@link Duration#ZERO}: off). */
+		/**
+		 * Set the most staleness served when the loader throws ({@link Duration#ZERO}:
+		 * off).
+		 */
 		public Builder staleIfError(Duration staleIfError) {
 			this.staleIfError = staleIfError;
 			return this;
@@ -254,7 +257,8 @@ public record CacheSpec(Duration ttl, Duration nullTtl, boolean cacheNulls, doub
 			}
 			return new CacheSpec(this.ttl, this.nullTtl, this.cacheNulls, this.ttlJitter, this.l1Enabled,
 					this.l1MaximumSize, this.l1Ttl, this.l2Enabled, this.loadWaitTimeout, this.staleWhileRevalidate,
-					this.staleIfError, this.refreshAhead, this.clusterSingleFlight, this.lockTtl, this.lockPollInterval);
+					this.staleIfError, this.refreshAhead, this.clusterSingleFlight, this.lockTtl,
+					this.lockPollInterval);
 		}
 
 		private static void notNegative(String prefix, String name, Duration value) {

@@ -10,36 +10,40 @@ import io.github.optimization.cache.TieredCacheStatistics.LockAttempt;
 import io.github.optimization.cache.TieredCacheStatistics.LockWait;
 
 /**
- * Cluster-wide single flight: what the leader of a {@link Flight} does after an L2 miss when
- * its cache loads a cold key once across all instances rather than once per instance. Only
- * the leader runs this, so one instance sends one lock attempt per cold key; its local
- * waiters wait for the leader as always.
+ * Cluster-wide single flight: what the leader of a {@link Flight} does after an L2 miss
+ * when its cache loads a cold key once across all instances rather than once per
+ * instance. Only the leader runs this, so one instance sends one lock attempt per cold
+ * key; its local waiters wait for the leader as always.
  *
- * <p>The protocol, every command through the {@link L2Tier} (breaker, command timeout,
+ * <p>
+ * The protocol, every command through the {@link L2Tier} (breaker, command timeout,
  * failure counting):
  * <ol>
  * <li>{@code SET <lock key> <random token> NX PX <lock TTL>}. Taken: load, write L2 as a
- * load always does, then release the lock with a compare-and-delete of the token (also when
- * the loader threw), so a lock that expired and was taken by another instance is never
- * deleted by this one.</li>
- * <li>Held by another instance: every poll interval, {@code GET} the key. A value: return it
- * (it was put in L1 by the read). No value: try the lock again; taken means the holder went
- * away without a value (its loader threw, it crashed and the lock expired): read once more,
- * since the holder may have written and released between the two commands, then load.</li>
+ * load always does, then release the lock with a compare-and-delete of the token (also
+ * when the loader threw), so a lock that expired and was taken by another instance is
+ * never deleted by this one.</li>
+ * <li>Held by another instance: every poll interval, {@code GET} the key. A value: return
+ * it (it was put in L1 by the read). No value: try the lock again; taken means the holder
+ * went away without a value (its loader threw, it crashed and the lock expired): read
+ * once more, since the holder may have written and released between the two commands,
+ * then load.</li>
  * <li>Load without the lock, at once, when Redis becomes unusable (breaker open, timeout,
  * connection refused); when the key is written, evicted or cleared while waiting (the
  * holder's value may predate the change, so it is not returned); and when the cache's
- * load-wait timeout has passed. Callers of this instance waiting for this leader then wait for
- * its own load too (see {@link Flight#extraWaitNanos}), rather than each loading.</li>
+ * load-wait timeout has passed. Callers of this instance waiting for this leader then
+ * wait for its own load too (see {@link Flight#extraWaitNanos}), rather than each
+ * loading.</li>
  * </ol>
- * "Changed" is the flight's own flag, set for this key only (a put or eviction here, another
- * instance's invalidation of this key, a clear), not its version ticket, which any other
- * instance's write of any key of the cache stales: waits survive a busy cache. A ticket that
- * is stale all the same still keeps a value found from being put in L1.
- * A crashed holder therefore delays others until its lock expires, and never longer than the
- * load-wait timeout. Waiting parks the thread between polls and holds no lock of L1.
+ * "Changed" is the flight's own flag, set for this key only (a put or eviction here,
+ * another instance's invalidation of this key, a clear), not its version ticket, which
+ * any other instance's write of any key of the cache stales: waits survive a busy cache.
+ * A ticket that is stale all the same still keeps a value found from being put in L1. A
+ * crashed holder therefore delays others until its lock expires, and never longer than
+ * the load-wait timeout. Waiting parks the thread between polls and holds no lock of L1.
  *
- * <p>Thread-safe; keeps no state between calls.
+ * <p>
+ * Thread-safe; keeps no state between calls.
  */
 final class ClusterFlight {
 
@@ -62,12 +66,14 @@ final class ClusterFlight {
 	}
 
 	/**
-	 * Return another instance's value for a key that missed in L2, or load it under the lock.
+	 * Return another instance's value for a key that missed in L2, or load it under the
+	 * lock.
 	 * @param key the key
 	 * @param flight the leader's flight
-	 * @param readL2 reads the key from L2 for the flight (filling L1 if the flight is still
-	 * current): the stored form ({@link L1Entry#NULL} for a cached null), {@code null} on a
-	 * miss; sets {@link Flight#l2Unavailable} when Redis could not be asked
+	 * @param readL2 reads the key from L2 for the flight (filling L1 if the flight is
+	 * still current): the stored form ({@link L1Entry#NULL} for a cached null),
+	 * {@code null} on a miss; sets {@link Flight#l2Unavailable} when Redis could not be
+	 * asked
 	 * @param load calls the loader and stores its value, as without the lock
 	 * @return the value, {@code null} for a cached or loaded {@code null}
 	 */
@@ -102,7 +108,8 @@ final class ClusterFlight {
 			}
 			if (stored != null) {
 				if (flight.invalidated) {
-					// Read before or after the change, it may be the holder's older value.
+					// Read before or after the change, it may be the holder's older
+					// value.
 					return loadAfterWait(flight, LockWait.CHANGED, start, load);
 				}
 				this.stats.lockWait(LockWait.VALUE, System.nanoTime() - start);
@@ -119,10 +126,10 @@ final class ClusterFlight {
 		}
 	}
 
-	private Object takeOver(Object key, byte[] token, Flight flight, Supplier<Object> readL2,
-			Supplier<Object> load) {
+	private Object takeOver(Object key, byte[] token, Flight flight, Supplier<Object> readL2, Supplier<Object> load) {
 		try {
-			// The holder may have written its value and released the lock between our GET and
+			// The holder may have written its value and released the lock between our GET
+			// and
 			// our SET: look once more before loading.
 			Object stored = readL2.get();
 			if (stored != null && !flight.invalidated) {

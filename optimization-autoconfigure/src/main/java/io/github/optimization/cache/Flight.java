@@ -9,13 +9,14 @@ import java.util.concurrent.TimeoutException;
 import org.springframework.cache.Cache.ValueRetrievalException;
 
 /**
- * One load (or L2 read) of one key in this JVM. The first caller for a cold key becomes the
- * leader and loads; the others wait for its result or its failure (the same failure reaches
- * every waiter and nothing is cached). A change of the key while the load runs (a local put
- * or eviction, a clear, or another instance's invalidation) makes the flight stale: the
- * leader then installs nothing, and callers arriving later start a fresh load.
+ * One load (or L2 read) of one key in this JVM. The first caller for a cold key becomes
+ * the leader and loads; the others wait for its result or its failure (the same failure
+ * reaches every waiter and nothing is cached). A change of the key while the load runs (a
+ * local put or eviction, a clear, or another instance's invalidation) makes the flight
+ * stale: the leader then installs nothing, and callers arriving later start a fresh load.
  *
- * <p>A background refresh (stale-while-revalidate, refresh-ahead) is a flight too, with no
+ * <p>
+ * A background refresh (stale-while-revalidate, refresh-ahead) is a flight too, with no
  * leading caller: so there is at most one load of a key at a time, whatever started it.
  */
 final class Flight {
@@ -25,15 +26,21 @@ final class Flight {
 	/** Set when the key was changed or evicted while this flight ran. */
 	volatile boolean invalidated;
 
-	/** Set when Redis could not be read for this flight: the loaded value is not written back. */
+	/**
+	 * Set when Redis could not be read for this flight: the loaded value is not written
+	 * back.
+	 */
 	volatile boolean l2Unavailable;
 
-	/** The key's digest when the cache tracks keys for invalidations, else {@code null}. */
+	/**
+	 * The key's digest when the cache tracks keys for invalidations, else {@code null}.
+	 */
 	final String digest;
 
 	/**
-	 * A stale entry (in a cache with stale-while-revalidate or stale-if-error) to return in place
-	 * of a loader failure while it is within the stale-if-error window; else {@code null}.
+	 * A stale entry (in a cache with stale-while-revalidate or stale-if-error) to return
+	 * in place of a loader failure while it is within the stale-if-error window; else
+	 * {@code null}.
 	 */
 	volatile L1Entry stale;
 
@@ -49,13 +56,15 @@ final class Flight {
 	volatile boolean background;
 
 	/**
-	 * When the leader started waiting for another instance's load (cluster single flight),
-	 * else 0: callers waiting for the leader may then wait for that wait and the leader's own
-	 * load after it.
+	 * When the leader started waiting for another instance's load (cluster single
+	 * flight), else 0: callers waiting for the leader may then wait for that wait and the
+	 * leader's own load after it.
 	 */
 	private volatile long clusterWaitSince;
 
-	/** The thread running a synchronous loader, to detect recursive loads; null for async. */
+	/**
+	 * The thread running a synchronous loader, to detect recursive loads; null for async.
+	 */
 	private final Thread leader;
 
 	Flight(String digest, Versions.Ticket ticket, boolean synchronous) {
@@ -65,10 +74,10 @@ final class Flight {
 	}
 
 	/**
-	 * Set once the flight is in the cache's flight map and the epoch was still that of its
-	 * ticket: from then on clears and invalidations from other instances reach it by name
-	 * (they mark the flights they concern), so an invalidation of another key, which bumps
-	 * the epoch, no longer stales it.
+	 * Set once the flight is in the cache's flight map and the epoch was still that of
+	 * its ticket: from then on clears and invalidations from other instances reach it by
+	 * name (they mark the flights they concern), so an invalidation of another key, which
+	 * bumps the epoch, no longer stales it.
 	 */
 	private volatile boolean registered;
 
@@ -86,8 +95,8 @@ final class Flight {
 
 	/**
 	 * Whether nothing changed the key since the flight started. A registered flight is
-	 * stale only by a change of its own key (its stripe, or a mark by name); an unregistered
-	 * one by any clear or invalidation too.
+	 * stale only by a change of its own key (its stripe, or a mark by name); an
+	 * unregistered one by any clear or invalidation too.
 	 */
 	boolean isCurrent() {
 		if (this.invalidated) {
@@ -104,11 +113,11 @@ final class Flight {
 	}
 
 	/**
-	 * How much longer a caller whose wait timed out may wait for a leader that is waiting for
-	 * another instance: until the leader's own wait (one load-wait timeout) and its own load
-	 * after it (another) are over, so this instance's callers get one load rather than each
-	 * starting one. In nanoseconds; 0 or less if the leader is not waiting for another
-	 * instance.
+	 * How much longer a caller whose wait timed out may wait for a leader that is waiting
+	 * for another instance: until the leader's own wait (one load-wait timeout) and its
+	 * own load after it (another) are over, so this instance's callers get one load
+	 * rather than each starting one. In nanoseconds; 0 or less if the leader is not
+	 * waiting for another instance.
 	 */
 	long extraWaitNanos(long waitNanos) {
 		long since = this.clusterWaitSince;
@@ -149,8 +158,8 @@ final class Flight {
 	 */
 	Object await(Object key, Callable<?> loader, long timeoutNanos) throws TimeoutException {
 		if (this.leader == Thread.currentThread()) {
-			throw new IllegalStateException("Recursive load of cache key " + key
-					+ ": the loader asked the same cache for the same key");
+			throw new IllegalStateException(
+					"Recursive load of cache key " + key + ": the loader asked the same cache for the same key");
 		}
 		try {
 			return this.result.get(timeoutNanos, TimeUnit.NANOSECONDS);

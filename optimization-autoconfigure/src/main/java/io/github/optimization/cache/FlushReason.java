@@ -2,7 +2,8 @@ package io.github.optimization.cache;
 
 /**
  * Why every in-process entry of the tiered caches was dropped. Each reason is a moment at
- * which invalidation messages may have been lost, so local copies can no longer be trusted.
+ * which invalidation messages may have been lost, so local copies can no longer be
+ * trusted.
  */
 public enum FlushReason {
 
@@ -12,7 +13,9 @@ public enum FlushReason {
 	/** The invalidation subscription was established again after a drop. */
 	RESUBSCRIBE,
 
-	/** Redis restarted or failed over: its {@code run_id} changed, its data may be gone. */
+	/**
+	 * Redis restarted or failed over: its {@code run_id} changed, its data may be gone.
+	 */
 	RUN_ID,
 
 	/** The subscription stopped answering PING although its socket looked alive. */
@@ -25,10 +28,11 @@ public enum FlushReason {
 	PEER;
 
 	/**
-	 * Whether, at this moment, Redis is likely to answer and a lost message may have announced
-	 * a change that raced a recent write-back, so recent write-backs are undone. Not when the
-	 * subscription just dropped (Redis is likely unreachable; the resubscription that follows
-	 * undoes them) nor when Redis restarted (its data is gone).
+	 * Whether, at this moment, Redis is likely to answer and a lost message may have
+	 * announced a change that raced a recent write-back, so recent write-backs are
+	 * undone. Not when the subscription just dropped (Redis is likely unreachable; the
+	 * resubscription that follows undoes them) nor when Redis restarted (its data is
+	 * gone).
 	 * @return whether to undo recent write-backs
 	 */
 	public boolean undoesRecentWriteBacks() {

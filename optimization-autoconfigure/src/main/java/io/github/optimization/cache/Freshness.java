@@ -5,21 +5,23 @@ import java.util.concurrent.TimeUnit;
 import com.github.benmanes.caffeine.cache.Ticker;
 
 /**
- * The time rules of a cache with stale-while-revalidate, stale-if-error or refresh-ahead: an
- * entry is fresh for its TTL and physically kept for the TTL plus the longer of the two stale
- * windows, so a stale value is still at hand to serve while one background load replaces it
- * or when the loader fails. Instants on entries are in the cache's {@link Ticker} time, so
- * tests drive them with a fake ticker. Immutable and thread-safe.
+ * The time rules of a cache with stale-while-revalidate, stale-if-error or refresh-ahead:
+ * an entry is fresh for its TTL and physically kept for the TTL plus the longer of the
+ * two stale windows, so a stale value is still at hand to serve while one background load
+ * replaces it or when the loader fails. Instants on entries are in the cache's
+ * {@link Ticker} time, so tests drive them with a fake ticker. Immutable and thread-safe.
  *
- * <p>States of an entry at a given instant, in the order they come:
+ * <p>
+ * States of an entry at a given instant, in the order they come:
  * <ul>
  * <li>{@link #FRESH}: a hit, nothing else to do;
- * <li>{@link #DUE}: still a hit, but within {@code refreshAhead × TTL} of going stale: a read
- * with a loader starts one background refresh;
- * <li>{@link #REVALIDATE}: stale, within the stale-while-revalidate window: a read with a loader
- * returns it at once and starts one background refresh; a read without one misses;
- * <li>{@link #EXPIRED}: beyond that window: the caller loads; if the loader throws, the entry is
- * returned while it is within the stale-if-error window ({@link #servesOnError}).
+ * <li>{@link #DUE}: still a hit, but within {@code refreshAhead × TTL} of going stale: a
+ * read with a loader starts one background refresh;
+ * <li>{@link #REVALIDATE}: stale, within the stale-while-revalidate window: a read with a
+ * loader returns it at once and starts one background refresh; a read without one misses;
+ * <li>{@link #EXPIRED}: beyond that window: the caller loads; if the loader throws, the
+ * entry is returned while it is within the stale-if-error window
+ * ({@link #servesOnError}).
  * </ul>
  */
 final class Freshness {
@@ -51,8 +53,8 @@ final class Freshness {
 	}
 
 	/**
-	 * The rules of a cache, or {@code null} when all three options are off, in which case the
-	 * cache works exactly as without them.
+	 * The rules of a cache, or {@code null} when all three options are off, in which case
+	 * the cache works exactly as without them.
 	 */
 	static Freshness of(CacheSpec spec, Ticker ticker) {
 		if (spec.staleWhileRevalidate().isZero() && spec.staleIfError().isZero() && spec.refreshAhead() == 0) {
@@ -65,7 +67,10 @@ final class Freshness {
 		return this.ticker.read();
 	}
 
-	/** How long an entry fresh for {@code freshMillis} is kept, in Redis and at most in L1. */
+	/**
+	 * How long an entry fresh for {@code freshMillis} is kept, in Redis and at most in
+	 * L1.
+	 */
 	long lifeMillis(long freshMillis) {
 		return freshMillis + this.extraMillis;
 	}
@@ -76,7 +81,8 @@ final class Freshness {
 	 * @param lifeNanos its physical life in L1 (already capped)
 	 * @param digest the key's digest, or {@code null}
 	 * @param freshMillis how much longer it is fresh, negative if it is stale already
-	 * @param ttlMillis the TTL it was written with, of which refresh-ahead takes its fraction
+	 * @param ttlMillis the TTL it was written with, of which refresh-ahead takes its
+	 * fraction
 	 * @return the entry
 	 */
 	TimedL1Entry entry(Object stored, long lifeNanos, String digest, long freshMillis, long ttlMillis) {

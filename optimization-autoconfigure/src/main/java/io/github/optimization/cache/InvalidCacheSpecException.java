@@ -9,7 +9,8 @@ public class InvalidCacheSpecException extends InvalidSettingException {
 
 	/**
 	 * Create an exception.
-	 * @param property the full property name, e.g. {@code optimization.cache.caches.users.ttl}
+	 * @param property the full property name, e.g.
+	 * {@code optimization.cache.caches.users.ttl}
 	 * @param problem what is wrong with it
 	 */
 	public InvalidCacheSpecException(String property, String problem) {

@@ -1,10 +1,10 @@
 package io.github.optimization.cache;
 
 /**
- * Applies invalidations that other instances published, and flushes when messages may have
- * been lost. Implemented by {@link TieredCacheManager}; called by the invalidation bus on its
- * own thread, never on a Redis client's event loop. Implementations never throw for unknown
- * caches or keys: there is simply nothing to drop.
+ * Applies invalidations that other instances published, and flushes when messages may
+ * have been lost. Implemented by {@link TieredCacheManager}; called by the invalidation
+ * bus on its own thread, never on a Redis client's event loop. Implementations never
+ * throw for unknown caches or keys: there is simply nothing to drop.
  */
 public interface InvalidationHandler {
 
@@ -19,8 +19,8 @@ public interface InvalidationHandler {
 
 	/**
 	 * Drop one key from a cache's in-process level because another instance deleted it in
-	 * Redis again (its write-back raced a change); unlike {@link #keyInvalidated}, this never
-	 * deletes anything in Redis.
+	 * Redis again (its write-back raced a change); unlike {@link #keyInvalidated}, this
+	 * never deletes anything in Redis.
 	 * @param cacheName the cache
 	 * @param keyDigest the key's digest
 	 * @return whether the cache exists here
@@ -52,9 +52,10 @@ public interface InvalidationHandler {
 	}
 
 	/**
-	 * Whether a put, eviction or clear failed to reach Redis and waits for {@link #repairL2()}.
-	 * Such a change may have been announced to peers all the same (its publish can succeed
-	 * when its Redis command timed out), so after the repair peers are asked to flush.
+	 * Whether a put, eviction or clear failed to reach Redis and waits for
+	 * {@link #repairL2()}. Such a change may have been announced to peers all the same
+	 * (its publish can succeed when its Redis command timed out), so after the repair
+	 * peers are asked to flush.
 	 * @return whether a repair is pending
 	 */
 	default boolean hasPendingRepairs() {

@@ -3,8 +3,8 @@ package io.github.optimization.cache;
 import io.github.optimization.cache.key.KeyDigest;
 
 /**
- * Tells the other instances sharing the Redis level that a key or a whole cache changed, so
- * they drop it from their in-process level. Called after the local change is done.
+ * Tells the other instances sharing the Redis level that a key or a whole cache changed,
+ * so they drop it from their in-process level. Called after the local change is done.
  * Implementations never throw and never block the caller for long: a failure is their own
  * business (counted, and made up for once Redis is back).
  */
@@ -29,9 +29,9 @@ public interface InvalidationPublisher {
 	void keyChanged(String cacheName, String keyDigest);
 
 	/**
-	 * This instance deleted a key in Redis again, because its write-back of a loaded value
-	 * raced another instance's change of the key (see {@code RecentWriteBacks}): others drop
-	 * what they read from Redis meanwhile, and do nothing more.
+	 * This instance deleted a key in Redis again, because its write-back of a loaded
+	 * value raced another instance's change of the key (see {@code RecentWriteBacks}):
+	 * others drop what they read from Redis meanwhile, and do nothing more.
 	 * @param cacheName the cache
 	 * @param keyDigest the key's digest
 	 */

@@ -23,7 +23,9 @@ sealed class L1Entry implements ValueWrapper permits TimedL1Entry {
 
 	final long lifeNanos;
 
-	/** The key's digest when the cache tracks keys for invalidations, else {@code null}. */
+	/**
+	 * The key's digest when the cache tracks keys for invalidations, else {@code null}.
+	 */
 	final String digest;
 
 	L1Entry(Object stored, long lifeNanos, String digest) {

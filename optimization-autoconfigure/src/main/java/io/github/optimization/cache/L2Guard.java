@@ -76,14 +76,16 @@ public interface L2Guard {
 	boolean isTimeout(Throwable error);
 
 	/**
-	 * Whether a failure says the shared level is unreachable or slow (as opposed to a server
-	 * error about one key).
+	 * Whether a failure says the shared level is unreachable or slow (as opposed to a
+	 * server error about one key).
 	 * @param error what a call threw
 	 * @return whether it is unavailable
 	 */
 	boolean isUnavailable(Throwable error);
 
-	/** A short description of the guard's state for health details, e.g. {@code CLOSED}. */
+	/**
+	 * A short description of the guard's state for health details, e.g. {@code CLOSED}.
+	 */
 	String state();
 
 }

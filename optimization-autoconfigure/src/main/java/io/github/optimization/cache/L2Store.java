@@ -5,9 +5,11 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The shared second level of a tiered cache: byte keys to byte values with a time to live.
+ * The shared second level of a tiered cache: byte keys to byte values with a time to
+ * live.
  *
- * <p>Implementations are thread-safe. Every method may throw a runtime exception when the
+ * <p>
+ * Implementations are thread-safe. Every method may throw a runtime exception when the
  * store is unreachable or slow; the tiered cache catches, counts and logs those, so they
  * never reach the cache's caller.
  */
@@ -23,7 +25,8 @@ public interface L2Store {
 	/**
 	 * Read several values in one round trip ({@code MGET}).
 	 *
-	 * <p>The default reads them one by one; stores that can do better override it.
+	 * <p>
+	 * The default reads them one by one; stores that can do better override it.
 	 * @param keys the keys
 	 * @return one entry per key, in the same order, {@code null} where a key is absent
 	 */
@@ -52,10 +55,11 @@ public interface L2Store {
 
 	/**
 	 * Write several values, each with its own time to live, in one round trip where the
-	 * store can (commands sent without waiting for each other's replies). Not atomic: after
-	 * a failure some values may have been written.
+	 * store can (commands sent without waiting for each other's replies). Not atomic:
+	 * after a failure some values may have been written.
 	 *
-	 * <p>The default writes them one by one; stores that can do better override it.
+	 * <p>
+	 * The default writes them one by one; stores that can do better override it.
 	 * @param entries the values to write
 	 */
 	default void setAll(List<Entry> entries) {
@@ -81,11 +85,12 @@ public interface L2Store {
 	boolean delete(byte[] key);
 
 	/**
-	 * Delete a key only if it holds the given value, atomically (a compare-and-delete, e.g. a
-	 * Lua script): how a lock is released without deleting a lock that expired and was taken
-	 * by someone else meanwhile.
+	 * Delete a key only if it holds the given value, atomically (a compare-and-delete,
+	 * e.g. a Lua script): how a lock is released without deleting a lock that expired and
+	 * was taken by someone else meanwhile.
 	 *
-	 * <p>The default throws {@link UnsupportedOperationException}; a lock is then left to
+	 * <p>
+	 * The default throws {@link UnsupportedOperationException}; a lock is then left to
 	 * expire after its time to live.
 	 * @param key the key
 	 * @param expected the value the key must hold
@@ -96,8 +101,8 @@ public interface L2Store {
 	}
 
 	/**
-	 * Delete every key matching a Redis glob pattern, using SCAN in bounded batches (never
-	 * KEYS, which blocks the server).
+	 * Delete every key matching a Redis glob pattern, using SCAN in bounded batches
+	 * (never KEYS, which blocks the server).
 	 * @param pattern the pattern; callers escape what must be literal
 	 * @return how many keys were deleted
 	 */

@@ -16,12 +16,12 @@ import io.github.optimization.cache.TieredCacheStatistics.LockRelease;
 import io.github.optimization.cache.key.RedisKeyScheme.CacheKeySpace;
 
 /**
- * The shared level as one cache sees it: keys laid out by the key space, values through the
- * codec, every call behind the {@link L2Guard} (the circuit breaker), and every failure
- * caught, counted and logged at a bounded rate. Nothing here throws a Redis or codec error
- * to the cache's caller: a failed or refused read is a miss, a failed or refused write is
- * skipped. Codec problems are counted but never reported to the guard, so bad input cannot
- * open the breaker for everybody.
+ * The shared level as one cache sees it: keys laid out by the key space, values through
+ * the codec, every call behind the {@link L2Guard} (the circuit breaker), and every
+ * failure caught, counted and logged at a bounded rate. Nothing here throws a Redis or
+ * codec error to the cache's caller: a failed or refused read is a miss, a failed or
+ * refused write is skipped. Codec problems are counted but never reported to the guard,
+ * so bad input cannot open the breaker for everybody.
  */
 final class L2Tier {
 
@@ -46,7 +46,9 @@ final class L2Tier {
 	/** Keys whose change did not reach Redis: not read from it until repaired there. */
 	private final PendingRepairs repairs = new PendingRepairs(MAX_PENDING_REPAIRS);
 
-	/** How many keys a cache remembers to repair before it clears itself in Redis instead. */
+	/**
+	 * How many keys a cache remembers to repair before it clears itself in Redis instead.
+	 */
 	static final int MAX_PENDING_REPAIRS = 10_000;
 
 	L2Tier(String cacheName, L2Store store, CacheKeySpace keys, CacheValueCodec codec, Clock clock,
@@ -71,15 +73,15 @@ final class L2Tier {
 	}
 
 	/**
-	 * Stands for "Redis could not be asked" (outage, open breaker): a miss after which the
-	 * loaded value is not written back, so a miss costs at most one command timeout.
+	 * Stands for "Redis could not be asked" (outage, open breaker): a miss after which
+	 * the loaded value is not written back, so a miss costs at most one command timeout.
 	 */
 	static final Decoded UNAVAILABLE = Decoded.nullValue(Long.MIN_VALUE);
 
 	/**
-	 * The decoded value; {@code null} on a miss or refused bytes, and without asking Redis for a
-	 * key whose change has not reached it yet ({@link #keyChangeFailed}); {@link #UNAVAILABLE}
-	 * on an outage or an open breaker.
+	 * The decoded value; {@code null} on a miss or refused bytes, and without asking
+	 * Redis for a key whose change has not reached it yet ({@link #keyChangeFailed});
+	 * {@link #UNAVAILABLE} on an outage or an open breaker.
 	 */
 	Decoded read(Object key, JavaType type) {
 		if (this.repairs.covers(key)) {
@@ -96,7 +98,8 @@ final class L2Tier {
 		}
 		catch (RuntimeException ex) {
 			failed(start, "get", ex);
-			// A server error (e.g. a key of the wrong type) is a bad entry to replace; only an
+			// A server error (e.g. a key of the wrong type) is a bad entry to replace;
+			// only an
 			// unreachable Redis skips the write-back.
 			return this.guard.isUnavailable(ex) ? UNAVAILABLE : null;
 		}
@@ -105,9 +108,9 @@ final class L2Tier {
 	}
 
 	/**
-	 * Read several keys in one round trip. One entry per key, as {@link #read}: the decoded
-	 * value, {@code null} on a miss or refused bytes, {@link #UNAVAILABLE} for every key on an
-	 * outage or an open breaker.
+	 * Read several keys in one round trip. One entry per key, as {@link #read}: the
+	 * decoded value, {@code null} on a miss or refused bytes, {@link #UNAVAILABLE} for
+	 * every key on an outage or an open breaker.
 	 */
 	List<Decoded> readAll(List<?> keys, JavaType type) {
 		if (this.repairs.isEmpty()) {
@@ -193,17 +196,19 @@ final class L2Tier {
 		Decoded decoded = this.codec.decode(bytes, type);
 		if (decoded.isRejected()) {
 			this.stats.reject(decoded.rejectReason());
-			this.outageLog.warn("Cache '" + this.cacheName + "' read bytes from Redis it refused ("
-					+ decoded.rejectReason().tagValue() + ": " + decoded.detail() + "); treated as a miss", null);
+			this.outageLog.warn(
+					"Cache '" + this.cacheName + "' read bytes from Redis it refused ("
+							+ decoded.rejectReason().tagValue() + ": " + decoded.detail() + "); treated as a miss",
+					null);
 			return null;
 		}
 		return decoded;
 	}
 
-
 	/**
-	 * Write a value that is fresh for {@code ttlMillis} (the expiry in its envelope) and kept by
-	 * Redis for {@code lifeMillis} (its {@code PX}), longer when stale values are served.
+	 * Write a value that is fresh for {@code ttlMillis} (the expiry in its envelope) and
+	 * kept by Redis for {@code lifeMillis} (its {@code PX}), longer when stale values are
+	 * served.
 	 * @return the bytes written; {@code null} when skipped or failed
 	 */
 	byte[] write(Object key, Object value, JavaType type, long ttlMillis, long lifeMillis) {
@@ -230,10 +235,11 @@ final class L2Tier {
 	}
 
 	/**
-	 * Write several values, each with its own TTL (fresh-until in the envelope) and physical
-	 * life in Redis, in one round trip. Values the codec refuses are skipped (and counted).
-	 * @return the bytes written for each key ({@code null} for a value the codec refused), or
-	 * {@code null} when nothing was written (skipped or failed)
+	 * Write several values, each with its own TTL (fresh-until in the envelope) and
+	 * physical life in Redis, in one round trip. Values the codec refuses are skipped
+	 * (and counted).
+	 * @return the bytes written for each key ({@code null} for a value the codec
+	 * refused), or {@code null} when nothing was written (skipped or failed)
 	 */
 	byte[][] writeAll(List<?> keys, List<?> values, JavaType type, long[] ttlMillis, long[] lifeMillis) {
 		if (!permitted()) {
@@ -265,8 +271,8 @@ final class L2Tier {
 
 	/**
 	 * Try to take the cluster-wide load lock of a key ({@code SET NX PX}).
-	 * @return {@code ACQUIRED}, {@code BUSY} if another holds it, or {@code UNAVAILABLE} if
-	 * Redis could not be asked or failed (the caller then loads without the lock)
+	 * @return {@code ACQUIRED}, {@code BUSY} if another holds it, or {@code UNAVAILABLE}
+	 * if Redis could not be asked or failed (the caller then loads without the lock)
 	 */
 	LockAttempt tryLock(Object key, byte[] token, long ttlMillis) {
 		byte[] lockKey = this.keys.lockKey(key);
@@ -309,11 +315,13 @@ final class L2Tier {
 
 	/**
 	 * Like {@link #write(Object, Object, JavaType, long, long)}, unless the key exists.
-	 * @return {@code TRUE} if written, {@code FALSE} if the key existed, {@code null} if unknown
+	 * @return {@code TRUE} if written, {@code FALSE} if the key existed, {@code null} if
+	 * unknown
 	 */
 	Boolean writeIfAbsent(Object key, Object value, JavaType type, long ttlMillis, long lifeMillis) {
 		if (this.repairs.covers(key)) {
-			// What Redis holds for the key is older than a change it missed: as good as absent.
+			// What Redis holds for the key is older than a change it missed: as good as
+			// absent.
 			return (write(key, value, type, ttlMillis, lifeMillis) != null) ? Boolean.TRUE : null;
 		}
 		byte[] redisKey = this.keys.redisKey(key);
@@ -349,7 +357,9 @@ final class L2Tier {
 		}
 	}
 
-	/** {@code TRUE} if a key was deleted, {@code FALSE} if none, {@code null} if unknown. */
+	/**
+	 * {@code TRUE} if a key was deleted, {@code FALSE} if none, {@code null} if unknown.
+	 */
 	Boolean delete(Object key) {
 		byte[] redisKey = this.keys.redisKey(key);
 		if (!permitted()) {
@@ -368,9 +378,10 @@ final class L2Tier {
 	}
 
 	/**
-	 * Delete a key only if Redis still holds exactly the bytes this instance wrote for it.
-	 * @return {@code TRUE} if deleted, {@code FALSE} if Redis holds something else or nothing,
-	 * {@code null} if unknown
+	 * Delete a key only if Redis still holds exactly the bytes this instance wrote for
+	 * it.
+	 * @return {@code TRUE} if deleted, {@code FALSE} if Redis holds something else or
+	 * nothing, {@code null} if unknown
 	 */
 	Boolean deleteIfWritten(Object key, byte[] written) {
 		byte[] redisKey = this.keys.redisKey(key);
@@ -415,8 +426,8 @@ final class L2Tier {
 	}
 
 	/**
-	 * Forget a key's pending repair: a later put or eviction of it reached Redis, so Redis no
-	 * longer holds the older value (a pending clear of the whole cache stays).
+	 * Forget a key's pending repair: a later put or eviction of it reached Redis, so
+	 * Redis no longer holds the older value (a pending clear of the whole cache stays).
 	 */
 	void keyChangeReached(Object key) {
 		this.repairs.keyChangeReached(key);
@@ -427,13 +438,17 @@ final class L2Tier {
 		return !this.repairs.isEmpty();
 	}
 
-	/** Remember that a clear did not reach Redis: every key is a miss until it is repaired. */
+	/**
+	 * Remember that a clear did not reach Redis: every key is a miss until it is
+	 * repaired.
+	 */
 	void clearFailed() {
 		this.repairs.clearFailed();
 	}
 
 	/**
-	 * Redo in Redis the changes that did not reach it (see {@link PendingRepairs#repair}).
+	 * Redo in Redis the changes that did not reach it (see
+	 * {@link PendingRepairs#repair}).
 	 * @param repaired what to do on this instance once a key or the cache is repaired
 	 * @return whether nothing is left to repair
 	 */

@@ -7,14 +7,15 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The changes of one cache that did not reach Redis (a put or eviction while Redis was
- * unreachable or the breaker open): Redis may still hold the older value of these keys, so
- * until they are repaired (deleted there) Redis is not asked for them, and a read of one is a
- * miss. Beyond {@code limit} keys, or when a clear failed, the whole cache is marked: every
- * key is then a miss in Redis until the cache has been cleared there.
+ * unreachable or the breaker open): Redis may still hold the older value of these keys,
+ * so until they are repaired (deleted there) Redis is not asked for them, and a read of
+ * one is a miss. Beyond {@code limit} keys, or when a clear failed, the whole cache is
+ * marked: every key is then a miss in Redis until the cache has been cleared there.
  *
- * <p>Thread-safe. A key marked again while its repair runs stays marked (each mark has a
- * stamp, and a repair removes only the stamp it saw); a clear requested while a clear runs is
- * done again. {@link #covers} costs one volatile read while nothing is pending.
+ * <p>
+ * Thread-safe. A key marked again while its repair runs stays marked (each mark has a
+ * stamp, and a repair removes only the stamp it saw); a clear requested while a clear
+ * runs is done again. {@link #covers} costs one volatile read while nothing is pending.
  */
 final class PendingRepairs {
 
@@ -47,8 +48,8 @@ final class PendingRepairs {
 	}
 
 	/**
-	 * Unmarks a key: a later put or eviction of it reached Redis. A mark of the whole cache
-	 * stays until it is repaired.
+	 * Unmarks a key: a later put or eviction of it reached Redis. A mark of the whole
+	 * cache stays until it is repaired.
 	 */
 	void keyChangeReached(Object key) {
 		if (this.any) {
@@ -56,13 +57,17 @@ final class PendingRepairs {
 		}
 	}
 
-	/** Marks the whole cache: a clear (or a change past the limit) did not reach Redis. */
+	/**
+	 * Marks the whole cache: a clear (or a change past the limit) did not reach Redis.
+	 */
 	void clearFailed() {
 		this.clears.incrementAndGet();
 		this.any = true;
 	}
 
-	/** Whether Redis may hold an older value of the key than this instance acknowledged. */
+	/**
+	 * Whether Redis may hold an older value of the key than this instance acknowledged.
+	 */
 	boolean covers(Object key) {
 		return this.any && (this.clears.get() > 0 || this.keys.containsKey(key));
 	}
@@ -73,10 +78,10 @@ final class PendingRepairs {
 	}
 
 	/**
-	 * Redo in Redis what did not reach it: clear the cache there if marked, else delete each
-	 * marked key. A key (or the cache) stops being marked only after {@code repaired} ran for
-	 * it, so a read never finds it unmarked while Redis or this instance's L1 may still hold
-	 * the older value.
+	 * Redo in Redis what did not reach it: clear the cache there if marked, else delete
+	 * each marked key. A key (or the cache) stops being marked only after
+	 * {@code repaired} ran for it, so a read never finds it unmarked while Redis or this
+	 * instance's L1 may still hold the older value.
 	 * @param redis the Redis operations to repair with
 	 * @param repaired what to do once a key (or the whole cache) is repaired in Redis
 	 * @return whether nothing is left to repair
@@ -108,7 +113,9 @@ final class PendingRepairs {
 		return settle();
 	}
 
-	/** Clears {@link #any} once nothing is marked, without losing a mark that races it. */
+	/**
+	 * Clears {@link #any} once nothing is marked, without losing a mark that races it.
+	 */
 	private boolean settle() {
 		if (!this.keys.isEmpty() || this.clears.get() > 0) {
 			return false;
@@ -128,7 +135,10 @@ final class PendingRepairs {
 		/** Deletes one key; {@code false} if Redis could not be asked or failed. */
 		boolean delete(Object key);
 
-		/** Deletes every key of the cache; {@code false} if Redis could not be asked or failed. */
+		/**
+		 * Deletes every key of the cache; {@code false} if Redis could not be asked or
+		 * failed.
+		 */
 		boolean clear();
 
 	}

@@ -9,24 +9,26 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
 
 /**
- * The values this instance wrote back to Redis after a load in the last {@link #WINDOW}, so a
- * write-back that raced another instance's change can be undone.
+ * The values this instance wrote back to Redis after a load in the last {@link #WINDOW},
+ * so a write-back that raced another instance's change can be undone.
  *
- * <p>The race: this instance's loader reads the database before another instance changes
- * it; the other instance then deletes (or replaces) the key in Redis and announces it; this
+ * <p>
+ * The race: this instance's loader reads the database before another instance changes it;
+ * the other instance then deletes (or replaces) the key in Redis and announces it; this
  * instance's write-back lands after that, but before the announcement reaches it, so its
- * check after the write still passes. Redis would then hold the older value until its TTL,
- * for every instance. So each write-back is remembered (its key and the exact bytes written)
- * for a while, and an invalidation of such a key from another instance that arrives within
- * the window deletes the key in Redis if it still holds those bytes: only then did the
- * write-back land after the other instance's change. The window has to cover the delay of one
- * invalidation message, milliseconds while the subscription is healthy. When messages may
- * have been lost (the bus flushes), or another instance cleared the whole cache, every
- * write-back of the window that Redis still holds is undone.
+ * check after the write still passes. Redis would then hold the older value until its
+ * TTL, for every instance. So each write-back is remembered (its key and the exact bytes
+ * written) for a while, and an invalidation of such a key from another instance that
+ * arrives within the window deletes the key in Redis if it still holds those bytes: only
+ * then did the write-back land after the other instance's change. The window has to cover
+ * the delay of one invalidation message, milliseconds while the subscription is healthy.
+ * When messages may have been lost (the bus flushes), or another instance cleared the
+ * whole cache, every write-back of the window that Redis still holds is undone.
  *
- * <p>Bounded by count and by the bytes it holds (past either, the oldest are forgotten and
- * their races go undetected); thread-safe. {@link #NONE} when the cache has no Redis level or
- * no invalidations.
+ * <p>
+ * Bounded by count and by the bytes it holds (past either, the oldest are forgotten and
+ * their races go undetected); thread-safe. {@link #NONE} when the cache has no Redis
+ * level or no invalidations.
  */
 class RecentWriteBacks {
 

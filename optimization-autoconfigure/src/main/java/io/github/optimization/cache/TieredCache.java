@@ -31,30 +31,35 @@ import org.springframework.cache.support.SimpleValueWrapper;
  * A two-level {@link Cache}: Caffeine in this JVM (L1) in front of Redis shared by every
  * instance (L2).
  *
- * <p><b>Reads</b> try L1, then L2 (filling L1 for at most the entry's remaining L2 life and
+ * <p>
+ * <b>Reads</b> try L1, then L2 (filling L1 for at most the entry's remaining L2 life and
  * at most the L1 lifetime cap), then the loader. {@link #get(Object, Callable)} and
- * {@link #getOrLoad} call the loader once per key per JVM however many threads ask at once
- * (once per key across instances with cluster single flight);
- * a loader failure reaches every waiting caller (wrapped in
- * {@link Cache.ValueRetrievalException}) and nothing is cached; a caller that waited longer
- * than the cache's load-wait timeout loads itself. <b>Writes</b> go to L2, then L1, then are
- * announced to other instances. <b>Evictions</b> remove from L2, then L1, then are announced.
- * A value read or loaded while its key was written, evicted, cleared or invalidated by
- * another instance is returned to its caller but never installed in L1 or written back.
+ * {@link #getOrLoad} call the loader once per key per JVM however many threads ask at
+ * once (once per key across instances with cluster single flight); a loader failure
+ * reaches every waiting caller (wrapped in {@link Cache.ValueRetrievalException}) and
+ * nothing is cached; a caller that waited longer than the cache's load-wait timeout loads
+ * itself. <b>Writes</b> go to L2, then L1, then are announced to other instances.
+ * <b>Evictions</b> remove from L2, then L1, then are announced. A value read or loaded
+ * while its key was written, evicted, cleared or invalidated by another instance is
+ * returned to its caller but never installed in L1 or written back.
  *
- * <p>Redis failures, timeouts, an open circuit breaker and unreadable bytes never reach the
+ * <p>
+ * Redis failures, timeouts, an open circuit breaker and unreadable bytes never reach the
  * caller: they are counted in {@link #getStatistics()}, logged at a bounded rate, and the
  * call is served from L1 or the loader. Loader exceptions are the caller's business and
  * propagate, unless stale-if-error answers them with a stale value.
  *
- * <p><b>Stale entries</b> (each optional, per cache): an entry is fresh for its TTL; with
+ * <p>
+ * <b>Stale entries</b> (each optional, per cache): an entry is fresh for its TTL; with
  * stale-while-revalidate or stale-if-error it is kept in both levels for the TTL plus the
- * longer window (its Redis envelope still holds the fresh-until time). Reads with a loader
- * get a stale entry within the stale-while-revalidate window at once while one background
- * load replaces it; with refresh-ahead, a fresh entry close to its expiry is replaced the
- * same way. Reads without a loader ({@link #get(Object)}) see fresh entries only.
+ * longer window (its Redis envelope still holds the fresh-until time). Reads with a
+ * loader get a stale entry within the stale-while-revalidate window at once while one
+ * background load replaces it; with refresh-ahead, a fresh entry close to its expiry is
+ * replaced the same way. Reads without a loader ({@link #get(Object)}) see fresh entries
+ * only.
  *
- * <p>Thread-safe. Keys must have stable {@code equals}/{@code hashCode} and, with a Redis
+ * <p>
+ * Thread-safe. Keys must have stable {@code equals}/{@code hashCode} and, with a Redis
  * level, an unambiguous encoding (see {@link CacheKeyEncoder}).
  */
 public class TieredCache implements Cache {
@@ -73,14 +78,16 @@ public class TieredCache implements Cache {
 
 	private final Executor asyncExecutor;
 
-	/** Runs background refreshes, which call loaders (and may block as long as they take). */
+	/**
+	 * Runs background refreshes, which call loaders (and may block as long as they take).
+	 */
 	private final Executor refreshExecutor;
 
 	private final TieredCacheStatistics stats;
 
 	/**
-	 * The rules of stale-while-revalidate, stale-if-error and refresh-ahead; {@code null} when
-	 * all three are off, and then every path works as without them.
+	 * The rules of stale-while-revalidate, stale-if-error and refresh-ahead; {@code null}
+	 * when all three are off, and then every path works as without them.
 	 */
 	private final Freshness freshness;
 
@@ -91,7 +98,10 @@ public class TieredCache implements Cache {
 
 	private final Versions versions = new Versions();
 
-	/** The lock protocol when a cold key is loaded once across instances, else {@code null}. */
+	/**
+	 * The lock protocol when a cold key is loaded once across instances, else
+	 * {@code null}.
+	 */
 	private final ClusterFlight clusterFlight;
 
 	private final InvalidationPublisher publisher;
@@ -100,10 +110,10 @@ public class TieredCache implements Cache {
 	private final RecentWriteBacks writeBacks;
 
 	/**
-	 * Digest to key of the entries in L1, kept only when other instances send invalidations
-	 * by digest. Changed only under the L1 entry's lock (inside compute or the eviction
-	 * listener), so it never misses an entry L1 holds; it may briefly keep a stale mapping,
-	 * which costs nothing but a no-op invalidation.
+	 * Digest to key of the entries in L1, kept only when other instances send
+	 * invalidations by digest. Changed only under the L1 entry's lock (inside compute or
+	 * the eviction listener), so it never misses an entry L1 holds; it may briefly keep a
+	 * stale mapping, which costs nothing but a no-op invalidation.
 	 */
 	private final ConcurrentHashMap<String, Object> keysByDigest;
 
@@ -119,7 +129,8 @@ public class TieredCache implements Cache {
 		this.publisher = (l2 != null) ? publisher : InvalidationPublisher.NONE;
 		this.writeBacks = (this.publisher != InvalidationPublisher.NONE) ? new RecentWriteBacks(ticker)
 				: RecentWriteBacks.NONE;
-		// Without a shared level there are no peers whose writes L1 could miss, so only the
+		// Without a shared level there are no peers whose writes L1 could miss, so only
+		// the
 		// TTL bounds an entry's life.
 		this.l1CapNanos = (l2 != null) ? spec.l1Ttl().toNanos() : Long.MAX_VALUE;
 		this.loadWaitNanos = spec.loadWaitTimeout().toNanos();
@@ -183,8 +194,9 @@ public class TieredCache implements Cache {
 
 	/**
 	 * {@inheritDoc}
-	 * <p>Returns fresh entries only: with stale-while-revalidate or stale-if-error, a stale entry
-	 * is a miss here, so the caller's own load replaces it.
+	 * <p>
+	 * Returns fresh entries only: with stale-while-revalidate or stale-if-error, a stale
+	 * entry is a miss here, so the caller's own load replaces it.
 	 */
 	@Override
 	public ValueWrapper get(Object key) {
@@ -204,11 +216,11 @@ public class TieredCache implements Cache {
 	}
 
 	/**
-	 * Look in the in-process level only, counting a hit if found (a miss is counted by the
-	 * lookup that follows). Allocates nothing.
+	 * Look in the in-process level only, counting a hit if found (a miss is counted by
+	 * the lookup that follows). Allocates nothing.
 	 * @param key the key
-	 * @return the entry, or {@code null} if L1 does not hold the key, or holds it stale or due
-	 * for a refresh-ahead (which {@link #getOrLoad} then handles)
+	 * @return the entry, or {@code null} if L1 does not hold the key, or holds it stale
+	 * or due for a refresh-ahead (which {@link #getOrLoad} then handles)
 	 */
 	public ValueWrapper getFromL1(Object key) {
 		if (this.l1 == null) {
@@ -243,13 +255,16 @@ public class TieredCache implements Cache {
 	}
 
 	/**
-	 * Return the cached value for a key, or load, store and return it. One loader call per
-	 * key per JVM: concurrent callers for the same key wait for the first one's result (for
-	 * at most the cache's load-wait timeout, after which they load themselves).
-	 * <p>With stale-while-revalidate, a stale entry within its window is returned at once and
-	 * one background load (this caller's loader, on the cache's asynchronous executor) replaces
-	 * it; with refresh-ahead, so is a fresh entry close to its expiry. With stale-if-error, a
-	 * loader failure is answered with a stale entry within that window.
+	 * Return the cached value for a key, or load, store and return it. One loader call
+	 * per key per JVM: concurrent callers for the same key wait for the first one's
+	 * result (for at most the cache's load-wait timeout, after which they load
+	 * themselves).
+	 * <p>
+	 * With stale-while-revalidate, a stale entry within its window is returned at once
+	 * and one background load (this caller's loader, on the cache's asynchronous
+	 * executor) replaces it; with refresh-ahead, so is a fresh entry close to its expiry.
+	 * With stale-if-error, a loader failure is answered with a stale entry within that
+	 * window.
 	 * @param key the key
 	 * @param loader the loader
 	 * @param options the TTL, declared type and store condition of this call
@@ -321,15 +336,16 @@ public class TieredCache implements Cache {
 	}
 
 	/**
-	 * Return the values of several keys, loading those neither level holds with one loader
-	 * call: L1 first, then one Redis round trip ({@code MGET}) for the keys L1 missed, then
-	 * the loader with exactly the keys still missing. Each loaded value is stored with its own
-	 * TTL (and jitter), written to Redis in one round trip. A key the loader does not return
-	 * (or returns with a {@code null} value) is stored as a cached {@code null} when the cache
-	 * caches nulls, so the next call does not ask the loader for it, and is left out of the
-	 * result. A value read or loaded for a key that changed meanwhile is returned but not
-	 * stored. Redis unusable: the missing keys are loaded and nothing is written to Redis.
-	 * There is no single flight between batches or with {@link #getOrLoad}.
+	 * Return the values of several keys, loading those neither level holds with one
+	 * loader call: L1 first, then one Redis round trip ({@code MGET}) for the keys L1
+	 * missed, then the loader with exactly the keys still missing. Each loaded value is
+	 * stored with its own TTL (and jitter), written to Redis in one round trip. A key the
+	 * loader does not return (or returns with a {@code null} value) is stored as a cached
+	 * {@code null} when the cache caches nulls, so the next call does not ask the loader
+	 * for it, and is left out of the result. A value read or loaded for a key that
+	 * changed meanwhile is returned but not stored. Redis unusable: the missing keys are
+	 * loaded and nothing is written to Redis. There is no single flight between batches
+	 * or with {@link #getOrLoad}.
 	 * @param <K> the key type
 	 * @param <V> the value type
 	 * @param keys the keys; duplicates are looked up once; no {@code null} element
@@ -346,9 +362,9 @@ public class TieredCache implements Cache {
 	}
 
 	/**
-	 * Wait for the leader of a flight for the load-wait timeout; if the leader is waiting for
-	 * another instance (cluster single flight), wait for that wait and the leader's own load
-	 * after it too (at most one more timeout) rather than start one more load.
+	 * Wait for the leader of a flight for the load-wait timeout; if the leader is waiting
+	 * for another instance (cluster single flight), wait for that wait and the leader's
+	 * own load after it too (at most one more timeout) rather than start one more load.
 	 */
 	private Object awaitLeader(Flight running, Object key, Callable<?> loader) throws TimeoutException {
 		try {
@@ -365,7 +381,8 @@ public class TieredCache implements Cache {
 
 	private Object loadThrough(Object key, Callable<?> loader, LoadOptions options, Flight flight) {
 		if (this.l1 != null) {
-			// A flight for this key may have finished between our miss and our registration.
+			// A flight for this key may have finished between our miss and our
+			// registration.
 			L1Entry entry = this.l1.getIfPresent(key);
 			if (entry != null && (this.freshness == null || this.freshness.isFresh(entry))) {
 				this.stats.l1Hits.increment();
@@ -388,7 +405,8 @@ public class TieredCache implements Cache {
 	}
 
 	private Object callLoader(Object key, Callable<?> loader, LoadOptions options, Flight flight) {
-		// A stale value seen on the way (e.g. while waiting for another instance) asked for a
+		// A stale value seen on the way (e.g. while waiting for another instance) asked
+		// for a
 		// refresh after the flight: this load replaces it.
 		flight.refreshAfter = null;
 		long start = System.nanoTime();
@@ -410,9 +428,9 @@ public class TieredCache implements Cache {
 	}
 
 	/**
-	 * The stored form (L1Entry.NULL for a cached null) read from L2, or null on a miss. With a
-	 * flight (a read with a loader), a stale value within its stale-while-revalidate window is
-	 * returned too (see {@link #fromL2}).
+	 * The stored form (L1Entry.NULL for a cached null) read from L2, or null on a miss.
+	 * With a flight (a read with a loader), a stale value within its
+	 * stale-while-revalidate window is returned too (see {@link #fromL2}).
 	 */
 	private Object readL2(Object key, LoadOptions options, Versions.Ticket ticket, Flight flight) {
 		if (this.l2 == null) {
@@ -453,11 +471,12 @@ public class TieredCache implements Cache {
 	}
 
 	/**
-	 * What a cache with stale options makes of a value read from Redis, whose envelope holds
-	 * its fresh-until time: it goes into L1 with that and its remaining physical life; it is
-	 * returned (counted as a hit) if fresh or, with a flight, within its stale-while-revalidate
-	 * window, in which case, as when it is due for a refresh-ahead, the flight's leader starts a
-	 * background refresh. A staler value is kept on the flight for stale-if-error.
+	 * What a cache with stale options makes of a value read from Redis, whose envelope
+	 * holds its fresh-until time: it goes into L1 with that and its remaining physical
+	 * life; it is returned (counted as a hit) if fresh or, with a flight, within its
+	 * stale-while-revalidate window, in which case, as when it is due for a
+	 * refresh-ahead, the flight's leader starts a background refresh. A staler value is
+	 * kept on the flight for stale-if-error.
 	 * @return the stored form to return, or {@code null} when the caller is to load
 	 */
 	private Object fromL2(Object key, Object stored, long freshUntilMillis, Duration ttlOverride,
@@ -491,8 +510,8 @@ public class TieredCache implements Cache {
 	}
 
 	/**
-	 * Put a value read from Redis into L1 (if the cache has one) with its fresh-until time and
-	 * its remaining physical life.
+	 * Put a value read from Redis into L1 (if the cache has one) with its fresh-until
+	 * time and its remaining physical life.
 	 * @return the entry, or {@code null} if its physical life is over
 	 */
 	private L1Entry fillTimed(Object key, Object stored, long freshUntilMillis, Duration ttlOverride,
@@ -504,7 +523,10 @@ public class TieredCache implements Cache {
 		return entry;
 	}
 
-	/** The L1 entry for a value read from Redis, or {@code null} if its physical life is over. */
+	/**
+	 * The L1 entry for a value read from Redis, or {@code null} if its physical life is
+	 * over.
+	 */
 	private L1Entry timedEntry(Object key, Object stored, long freshUntilMillis, Duration ttlOverride, Flight flight) {
 		long freshMillis = freshUntilMillis - this.l2.nowMillis();
 		long lifeMillis = this.freshness.lifeMillis(freshMillis);
@@ -522,11 +544,11 @@ public class TieredCache implements Cache {
 	}
 
 	/**
-	 * Store a value with per-call options (TTL, declared type). A load of the same key that
-	 * is still running will not overwrite it in L1.
+	 * Store a value with per-call options (TTL, declared type). A load of the same key
+	 * that is still running will not overwrite it in L1.
 	 * @param key the key
-	 * @param value the value; {@code null} is stored as a cached null when the cache caches
-	 * nulls, and otherwise evicts the key
+	 * @param value the value; {@code null} is stored as a cached null when the cache
+	 * caches nulls, and otherwise evicts the key
 	 * @param options the TTL and declared type of this call
 	 */
 	public void put(Object key, Object value, LoadOptions options) {
@@ -551,11 +573,13 @@ public class TieredCache implements Cache {
 			byte[] written = this.l2.write(key, value, options.type(), ttlMillis, lifeMillis);
 			if (written != null && flight != null) {
 				if (flight.isCurrent()) {
-					// A change elsewhere whose message is still on its way is undone later.
+					// A change elsewhere whose message is still on its way is undone
+					// later.
 					wroteBack(key, flight.digest, written);
 				}
 				else {
-					// The key changed while we wrote an older value: do not leave it behind.
+					// The key changed while we wrote an older value: do not leave it
+					// behind.
 					this.l2.delete(key);
 				}
 			}
@@ -564,14 +588,16 @@ public class TieredCache implements Cache {
 					this.l2.keyChangeReached(key);
 				}
 				else {
-					// An explicit put that did not reach Redis: its older value must go there, and
+					// An explicit put that did not reach Redis: its older value must go
+					// there, and
 					// is not read from there meanwhile.
 					this.l2.keyChangeFailed(key);
 				}
 			}
 		}
 		if (flight == null) {
-			// A read that started after the first change may have read Redis before our write
+			// A read that started after the first change may have read Redis before our
+			// write
 			// landed: stale it again, before L1 changes.
 			keyChanged(key);
 		}
@@ -581,7 +607,10 @@ public class TieredCache implements Cache {
 		}
 	}
 
-	/** The TTL of a value before jitter: the per-call or cache TTL, at most the null TTL for null. */
+	/**
+	 * The TTL of a value before jitter: the per-call or cache TTL, at most the null TTL
+	 * for null.
+	 */
 	private long nominalTtlMillis(Object value, Duration ttlOverride) {
 		long ttl = ((ttlOverride != null) ? ttlOverride : this.spec.ttl()).toMillis();
 		if (value == null || value == L1Entry.NULL) {
@@ -618,7 +647,10 @@ public class TieredCache implements Cache {
 		return (this.freshness != null) ? this.freshness.lifeMillis(ttlMillis) : ttlMillis;
 	}
 
-	/** Whether a value read from Redis is within its TTL (always, without the stale options). */
+	/**
+	 * Whether a value read from Redis is within its TTL (always, without the stale
+	 * options).
+	 */
 	boolean isFresh(Decoded decoded) {
 		return this.freshness == null || decoded.expiresAtEpochMillis() - this.l2.nowMillis() > 0;
 	}
@@ -628,8 +660,8 @@ public class TieredCache implements Cache {
 	}
 
 	/**
-	 * A new L1 entry (the only way entries are made, so a cache with stale options holds only
-	 * timed ones).
+	 * A new L1 entry (the only way entries are made, so a cache with stale options holds
+	 * only timed ones).
 	 * @param freshMillis how much longer the value is fresh (negative if stale already)
 	 * @param lifeMillis how much longer it is kept (capped here by the L1 lifetime cap)
 	 * @param ttlMillis the TTL it was written with (for refresh-ahead)
@@ -643,8 +675,8 @@ public class TieredCache implements Cache {
 	}
 
 	/**
-	 * Put an entry in L1, atomically with any change of the key: with a ticket or flight, the
-	 * entry goes in only if nothing changed the key since they were taken.
+	 * Put an entry in L1, atomically with any change of the key: with a ticket or flight,
+	 * the entry goes in only if nothing changed the key since they were taken.
 	 */
 	private void install(Object key, L1Entry entry, Versions.Ticket ticket, Flight flight) {
 		if (this.keysByDigest == null && ticket == null) {
@@ -664,9 +696,10 @@ public class TieredCache implements Cache {
 				}
 				return old;
 			}
-			if (flight == null && ticket != null && old instanceof TimedL1Entry held && entry instanceof TimedL1Entry read
-					&& held.freshUntilNanos - read.freshUntilNanos > 0) {
-				// A plain fill read Redis before a refresh stored a fresher value: keep that.
+			if (flight == null && ticket != null && old instanceof TimedL1Entry held
+					&& entry instanceof TimedL1Entry read && held.freshUntilNanos - read.freshUntilNanos > 0) {
+				// A plain fill read Redis before a refresh stored a fresher value: keep
+				// that.
 				return old;
 			}
 			return entry;
@@ -675,7 +708,8 @@ public class TieredCache implements Cache {
 
 	/**
 	 * {@inheritDoc}
-	 * <p>A stale entry counts as absent.
+	 * <p>
+	 * A stale entry counts as absent.
 	 */
 	@Override
 	public ValueWrapper putIfAbsent(Object key, Object value) {
@@ -702,7 +736,8 @@ public class TieredCache implements Cache {
 						return new SimpleValueWrapper((stored == L1Entry.NULL) ? null : stored);
 					}
 				}
-				// The existing entry is unreadable (refused or gone) or stale: replace it.
+				// The existing entry is unreadable (refused or gone) or stale: replace
+				// it.
 				this.l2.write(key, value, null, ttlMillis, lifeMillis);
 			}
 		}
@@ -750,7 +785,8 @@ public class TieredCache implements Cache {
 				this.l2.keyChangeReached(key);
 			}
 			present = Boolean.TRUE.equals(deleted);
-			// A read that started after the first change may have read Redis before the delete
+			// A read that started after the first change may have read Redis before the
+			// delete
 			// landed: stale it again, before L1 changes.
 			keyChanged(key);
 		}
@@ -766,9 +802,10 @@ public class TieredCache implements Cache {
 
 	/**
 	 * Evict every string key of this cache that matches a pattern, in both levels (e.g.
-	 * {@code user:42:*}). {@code *} matches any run of characters, {@code ?} one character,
-	 * {@code \} escapes the next; Redis is walked with SCAN, never KEYS, and the pattern can
-	 * never match another cache's keys. Other instances drop their whole L1 of this cache.
+	 * {@code user:42:*}). {@code *} matches any run of characters, {@code ?} one
+	 * character, {@code \} escapes the next; Redis is walked with SCAN, never KEYS, and
+	 * the pattern can never match another cache's keys. Other instances drop their whole
+	 * L1 of this cache.
 	 * @param keyPattern the pattern
 	 * @return how many Redis keys were deleted (-1 if Redis failed)
 	 * @throws IllegalArgumentException if the pattern is empty or malformed
@@ -842,12 +879,13 @@ public class TieredCache implements Cache {
 	}
 
 	/**
-	 * Apply another instance's change of one key, known by its digest: if this instance wrote
-	 * a loaded value of the key back to Redis lately and Redis still holds it, that write-back
-	 * landed after the change and is deleted again (and announced, see
-	 * {@link InvalidationPublisher#keyDropped}); then the key is dropped from the in-process
-	 * level, and reads and loads of it still running here will not install their values. Does
-	 * nothing unless the cache applies invalidations (the second part only with an L1).
+	 * Apply another instance's change of one key, known by its digest: if this instance
+	 * wrote a loaded value of the key back to Redis lately and Redis still holds it, that
+	 * write-back landed after the change and is deleted again (and announced, see
+	 * {@link InvalidationPublisher#keyDropped}); then the key is dropped from the
+	 * in-process level, and reads and loads of it still running here will not install
+	 * their values. Does nothing unless the cache applies invalidations (the second part
+	 * only with an L1).
 	 * @param keyDigest the key's digest
 	 */
 	public void invalidateL1(String keyDigest) {
@@ -860,9 +898,10 @@ public class TieredCache implements Cache {
 	}
 
 	/**
-	 * Undo every load's write-back of the last moments that Redis still holds, and announce
-	 * each: called when changes of other instances may have been missed (a lost message, or a
-	 * clear of the whole cache elsewhere), after the in-process level was dropped.
+	 * Undo every load's write-back of the last moments that Redis still holds, and
+	 * announce each: called when changes of other instances may have been missed (a lost
+	 * message, or a clear of the whole cache elsewhere), after the in-process level was
+	 * dropped.
 	 */
 	public void undoRecentWriteBacks() {
 		this.writeBacks.takeAll().forEach((digest, writeBack) -> {
@@ -873,8 +912,9 @@ public class TieredCache implements Cache {
 	}
 
 	/**
-	 * Delete a write-back in Redis if Redis still holds its bytes; if that cannot be known,
-	 * delete the key once Redis answers (a pending repair, after which peers flush).
+	 * Delete a write-back in Redis if Redis still holds its bytes; if that cannot be
+	 * known, delete the key once Redis answers (a pending repair, after which peers
+	 * flush).
 	 * @return whether it was deleted now
 	 */
 	private boolean undo(RecentWriteBacks.WriteBack writeBack) {
@@ -890,9 +930,9 @@ public class TieredCache implements Cache {
 	}
 
 	/**
-	 * Drop one key, known by its digest, from the in-process level, and keep reads and loads of
-	 * it still running here from installing their values; nothing in Redis changes. Does
-	 * nothing unless the cache has an L1 and applies invalidations.
+	 * Drop one key, known by its digest, from the in-process level, and keep reads and
+	 * loads of it still running here from installing their values; nothing in Redis
+	 * changes. Does nothing unless the cache has an L1 and applies invalidations.
 	 * @param keyDigest the key's digest
 	 */
 	public void dropFromL1(String keyDigest) {
@@ -916,9 +956,10 @@ public class TieredCache implements Cache {
 	/**
 	 * Redo in Redis the puts, evictions and clears that did not reach it while it was
 	 * unreachable: delete those keys there (or clear this cache there if it failed to
-	 * remember them all). Until then Redis is not read for them; once a key is repaired, reads
-	 * begun before are staled and this instance's own L1 entry of it is dropped (the whole L1
-	 * of this cache after a clear), so nothing read from Redis before the repair stays.
+	 * remember them all). Until then Redis is not read for them; once a key is repaired,
+	 * reads begun before are staled and this instance's own L1 entry of it is dropped
+	 * (the whole L1 of this cache after a clear), so nothing read from Redis before the
+	 * repair stays.
 	 * @return whether nothing is left to repair
 	 */
 	boolean repairL2() {
@@ -958,7 +999,9 @@ public class TieredCache implements Cache {
 		return running;
 	}
 
-	/** Marks the key changed: stales tickets and flights, and later callers start afresh. */
+	/**
+	 * Marks the key changed: stales tickets and flights, and later callers start afresh.
+	 */
 	private void keyChanged(Object key) {
 		this.versions.keyChanged(key);
 		Flight flight = this.flights.remove(key);
@@ -994,7 +1037,10 @@ public class TieredCache implements Cache {
 		return (this.keysByDigest != null) ? KeyDigest.of(key) : null;
 	}
 
-	/** Remember a loaded value written back to Redis, to undo it if it raced a change elsewhere. */
+	/**
+	 * Remember a loaded value written back to Redis, to undo it if it raced a change
+	 * elsewhere.
+	 */
 	void wroteBack(Object key, String digest, byte[] written) {
 		if (this.writeBacks != RecentWriteBacks.NONE) {
 			this.writeBacks.written((digest != null) ? digest : KeyDigest.of(key), key, written);
@@ -1051,7 +1097,8 @@ public class TieredCache implements Cache {
 
 	/**
 	 * {@inheritDoc}
-	 * <p>The loader's future is requested on this cache's asynchronous executor after the
+	 * <p>
+	 * The loader's future is requested on this cache's asynchronous executor after the
 	 * Redis level missed; the value is stored there too, never on a Redis client thread.
 	 */
 	@Override
@@ -1060,8 +1107,8 @@ public class TieredCache implements Cache {
 	}
 
 	/**
-	 * {@link #retrieve(Object, Supplier)} with per-call options (TTL, declared type, store
-	 * condition). Stale entries are handled as by {@link #getOrLoad}.
+	 * {@link #retrieve(Object, Supplier)} with per-call options (TTL, declared type,
+	 * store condition). Stale entries are handled as by {@link #getOrLoad}.
 	 * @param <T> the value type
 	 * @param key the key
 	 * @param valueLoader supplies the future of the loaded value
@@ -1090,8 +1137,10 @@ public class TieredCache implements Cache {
 		Flight running = register(key, flight);
 		if (running != null) {
 			this.stats.misses.increment();
-			return running.result.handle((value, ex) -> (ex == null) ? CompletableFuture.completedFuture((T) value)
-					: Flight.isAbandoned(ex) ? retrieve(key, valueLoader, options) : CompletableFuture.<T>failedFuture(ex))
+			return running.result
+				.handle((value,
+						ex) -> (ex == null) ? CompletableFuture.completedFuture((T) value) : Flight.isAbandoned(ex)
+								? retrieve(key, valueLoader, options) : CompletableFuture.<T>failedFuture(ex))
 				.thenCompose((future) -> future);
 		}
 		CompletableFuture<Decoded> fromL2 = (this.l2 != null) ? this.l2.readAsync(key, options.type())
@@ -1107,7 +1156,8 @@ public class TieredCache implements Cache {
 					fillFromL2(key, stored, decoded.expiresAtEpochMillis(), flight.ticket, flight);
 					return CompletableFuture.completedFuture((stored == L1Entry.NULL) ? null : stored);
 				}
-				Object served = fromL2(key, stored, decoded.expiresAtEpochMillis(), options.ttl(), flight.ticket, flight);
+				Object served = fromL2(key, stored, decoded.expiresAtEpochMillis(), options.ttl(), flight.ticket,
+						flight);
 				if (served != null) {
 					return CompletableFuture.completedFuture((served == L1Entry.NULL) ? null : served);
 				}
@@ -1145,13 +1195,14 @@ public class TieredCache implements Cache {
 		return flight.result.thenApply((value) -> (T) value);
 	}
 
-	// ---------------------------------------------------------------- stale entries and refreshes
+	// ---------------------------------------------------------------- stale entries and
+	// refreshes
 
 	/**
-	 * Answer a read with a loader of an L1 entry that is not a plain hit: a hit that starts a
-	 * refresh-ahead, a stale hit within the stale-while-revalidate window that starts a
-	 * revalidation, or {@code false} when the entry is too stale and the caller is to load.
-	 * Exactly one of the loaders is given.
+	 * Answer a read with a loader of an L1 entry that is not a plain hit: a hit that
+	 * starts a refresh-ahead, a stale hit within the stale-while-revalidate window that
+	 * starts a revalidation, or {@code false} when the entry is too stale and the caller
+	 * is to load. Exactly one of the loaders is given.
 	 */
 	private boolean servedWhileRefreshing(Object key, L1Entry entry, Callable<?> loader,
 			Supplier<? extends CompletableFuture<?>> asyncLoader, LoadOptions options) {
@@ -1171,15 +1222,15 @@ public class TieredCache implements Cache {
 	}
 
 	/**
-	 * Start one background load that replaces a key's entry, on the asynchronous executor,
-	 * unless a load of the key runs already: the refresh is a flight, so there is at most one
-	 * per key per JVM, callers that miss meanwhile wait for it, and a put, eviction, clear or
-	 * invalidation while it runs keeps its value out of both levels. It first reads Redis, where
-	 * another instance may have stored a fresh value already.
-	 * @param seen the L1 entry that asked for the refresh, or {@code null}; if L1 now holds
-	 * another, fresh one, there is nothing to do
-	 * @param fallback what callers waiting for the refresh get if it fails, while within the
-	 * stale-if-error window, or {@code null}
+	 * Start one background load that replaces a key's entry, on the asynchronous
+	 * executor, unless a load of the key runs already: the refresh is a flight, so there
+	 * is at most one per key per JVM, callers that miss meanwhile wait for it, and a put,
+	 * eviction, clear or invalidation while it runs keeps its value out of both levels.
+	 * It first reads Redis, where another instance may have stored a fresh value already.
+	 * @param seen the L1 entry that asked for the refresh, or {@code null}; if L1 now
+	 * holds another, fresh one, there is nothing to do
+	 * @param fallback what callers waiting for the refresh get if it fails, while within
+	 * the stale-if-error window, or {@code null}
 	 */
 	private void refresh(Object key, L1Entry seen, L1Entry fallback, Callable<?> loader,
 			Supplier<? extends CompletableFuture<?>> asyncLoader, LoadOptions options, RefreshTrigger trigger) {
@@ -1194,7 +1245,8 @@ public class TieredCache implements Cache {
 			return;
 		}
 		if (seen != null) {
-			// A refresh may have replaced the entry between our read and our registration.
+			// A refresh may have replaced the entry between our read and our
+			// registration.
 			L1Entry current = this.l1.getIfPresent(key);
 			if (current != null && current != seen && this.freshness.isQuiet(current)) {
 				this.flights.remove(key, flight);
@@ -1206,7 +1258,8 @@ public class TieredCache implements Cache {
 			this.refreshExecutor.execute(() -> runRefresh(key, flight, loader, asyncLoader, options, trigger));
 		}
 		catch (RuntimeException ex) {
-			// Refused (the refresh pool is busy or closed): counted as a failed refresh; callers
+			// Refused (the refresh pool is busy or closed): counted as a failed refresh;
+			// callers
 			// that joined it load themselves rather than get the executor's exception.
 			this.stats.refreshed(trigger, false);
 			this.loaderLog.warn("Cache '" + this.name + "' dropped a background refresh (the refresh threads "
@@ -1229,7 +1282,8 @@ public class TieredCache implements Cache {
 				Object value;
 				try {
 					if (this.clusterFlight != null && !flight.l2Unavailable) {
-						// Once across instances: wait for another's refresh, or load under the lock.
+						// Once across instances: wait for another's refresh, or load
+						// under the lock.
 						Object found = this.clusterFlight.load(key, flight, () -> freshFromL2(key, options, flight),
 								() -> callLoader(key, loader, options, flight));
 						value = (found == L1Entry.NULL) ? null : found;
@@ -1266,7 +1320,8 @@ public class TieredCache implements Cache {
 				}
 			}, this.asyncExecutor).whenComplete((value, ex) -> {
 				if (ex != null) {
-					// The executor refused the completion: do not leave the flight behind.
+					// The executor refused the completion: do not leave the flight
+					// behind.
 					refreshed(key, flight, null, ex, trigger);
 				}
 			});
@@ -1277,8 +1332,9 @@ public class TieredCache implements Cache {
 	}
 
 	/**
-	 * For a refresh: the key's value in Redis if it is fresh (put in L1 too), or {@code null}
-	 * (missing, stale, refused, or Redis unusable, which sets {@link Flight#l2Unavailable}).
+	 * For a refresh: the key's value in Redis if it is fresh (put in L1 too), or
+	 * {@code null} (missing, stale, refused, or Redis unusable, which sets
+	 * {@link Flight#l2Unavailable}).
 	 * @return the stored form ({@link L1Entry#NULL} for a cached null), or {@code null}
 	 */
 	private Object freshFromL2(Object key, LoadOptions options, Flight flight) {
@@ -1329,7 +1385,10 @@ public class TieredCache implements Cache {
 		}
 	}
 
-	/** The flight's stale value in place of a loader failure, or the failure if there is none. */
+	/**
+	 * The flight's stale value in place of a loader failure, or the failure if there is
+	 * none.
+	 */
 	private Object staleOnError(Flight flight, ValueRetrievalException failure) {
 		if (servesStaleOnError(flight, failure.getCause())) {
 			return flight.stale.get();
@@ -1355,8 +1414,8 @@ public class TieredCache implements Cache {
 	}
 
 	/**
-	 * End the background refreshes that will not run any more (their executor was shut down):
-	 * callers waiting for them load themselves.
+	 * End the background refreshes that will not run any more (their executor was shut
+	 * down): callers waiting for them load themselves.
 	 */
 	void abandonRefreshes() {
 		this.flights.forEach((key, flight) -> {
@@ -1371,7 +1430,9 @@ public class TieredCache implements Cache {
 		return "TieredCache[" + this.name + (isTwoLevel() ? ", L1+L2" : ", L1 only") + "]";
 	}
 
-	/** Each L1 entry lives for the life it was given when written; reads do not extend it. */
+	/**
+	 * Each L1 entry lives for the life it was given when written; reads do not extend it.
+	 */
 	private static final class EntryLife implements Expiry<Object, L1Entry> {
 
 		@Override

@@ -34,11 +34,13 @@ import org.springframework.cache.CacheManager;
  * created at once (so bad settings fail at startup); others are created on first use with
  * the defaults, unless dynamic creation is off.
  *
- * <p>Without an {@link L2Store} every cache runs in-process only, which is logged once.
+ * <p>
+ * Without an {@link L2Store} every cache runs in-process only, which is logged once.
  * Listeners added with {@link #addCacheListener(Consumer)} see every cache, existing and
  * future (metrics use this to cover caches created after startup).
  *
- * <p>Thread-safe.
+ * <p>
+ * Thread-safe.
  */
 public class TieredCacheManager implements CacheManager, InvalidationHandler, AutoCloseable {
 
@@ -113,7 +115,8 @@ public class TieredCacheManager implements CacheManager, InvalidationHandler, Au
 			this.ownedAsyncExecutor = pool;
 		}
 		if (builder.refreshExecutor != null || builder.asyncExecutor != null) {
-			// An explicit asynchronous executor runs refreshes too unless one is given for them.
+			// An explicit asynchronous executor runs refreshes too unless one is given
+			// for them.
 			this.refreshExecutor = (builder.refreshExecutor != null) ? builder.refreshExecutor : builder.asyncExecutor;
 			this.ownedRefreshExecutor = null;
 		}
@@ -165,7 +168,10 @@ public class TieredCacheManager implements CacheManager, InvalidationHandler, Au
 		return create(name);
 	}
 
-	/** Shuts down the executors this manager created for asynchronous work and refreshes, if any. */
+	/**
+	 * Shuts down the executors this manager created for asynchronous work and refreshes,
+	 * if any.
+	 */
 	@Override
 	public void close() {
 		if (this.ownedAsyncExecutor != null) {
@@ -186,9 +192,10 @@ public class TieredCacheManager implements CacheManager, InvalidationHandler, Au
 		boolean configured = this.specs.containsKey(name);
 		if (!configured && this.caches.size() - this.specs.size() >= this.dynamicLimit) {
 			if (this.dynamicLimitWarned.compareAndSet(false, true)) {
-				logger.warn("Not creating cache '" + name + "': " + this.dynamicLimit + " caches were already created on "
-					+ "first use (optimization.cache.dynamic-limit); configure it under optimization.cache.caches "
-					+ "(further refusals are logged at debug level)");
+				logger.warn("Not creating cache '" + name + "': " + this.dynamicLimit
+						+ " caches were already created on "
+						+ "first use (optimization.cache.dynamic-limit); configure it under optimization.cache.caches "
+						+ "(further refusals are logged at debug level)");
 			}
 			else if (logger.isDebugEnabled()) {
 				logger.debug("Not creating cache '" + name + "': dynamic limit reached");
@@ -202,9 +209,10 @@ public class TieredCacheManager implements CacheManager, InvalidationHandler, Au
 			spec = spec.toBuilder().l1Enabled(true).build("optimization.cache.caches." + name);
 		}
 		TieredCacheStatistics stats = new TieredCacheStatistics();
-		L2Tier l2 = (this.store != null && spec.l2Enabled()) ? new L2Tier(name, this.store,
-				this.keyScheme.forCache(name), this.codec, this.clock, stats, this.outageLog, this.guard,
-				this.asyncExecutor) : null;
+		L2Tier l2 = (this.store != null && spec.l2Enabled())
+				? new L2Tier(name, this.store, this.keyScheme.forCache(name), this.codec, this.clock, stats,
+						this.outageLog, this.guard, this.asyncExecutor)
+				: null;
 		TieredCache cache = new TieredCache(name, spec, l2, this.ticker, this.executor, this.asyncExecutor,
 				this.refreshExecutor, stats, this.publisher);
 		this.caches.put(name, cache);
@@ -257,19 +265,26 @@ public class TieredCacheManager implements CacheManager, InvalidationHandler, Au
 		return true;
 	}
 
-	/** Whether the invalidation subscription was established before (its first one undoes nothing). */
+	/**
+	 * Whether the invalidation subscription was established before (its first one undoes
+	 * nothing).
+	 */
 	private final AtomicBoolean subscribedBefore = new AtomicBoolean();
 
 	@Override
 	public void flushAll(FlushReason reason) {
-		// The first subscription of the instance follows its start: undoing the write-backs of
-		// its first loads (cache warming among them) would only make every key load twice.
-		boolean firstSubscription = reason == FlushReason.RESUBSCRIBE && this.subscribedBefore.compareAndSet(false, true);
+		// The first subscription of the instance follows its start: undoing the
+		// write-backs of
+		// its first loads (cache warming among them) would only make every key load
+		// twice.
+		boolean firstSubscription = reason == FlushReason.RESUBSCRIBE
+				&& this.subscribedBefore.compareAndSet(false, true);
 		boolean undo = reason.undoesRecentWriteBacks() && !firstSubscription;
 		this.caches.values().stream().filter(TieredCache::isTwoLevel).forEach((cache) -> {
 			cache.clearL1();
 			if (undo) {
-				// A change announced in a message that was lost may have raced a write-back.
+				// A change announced in a message that was lost may have raced a
+				// write-back.
 				cache.undoRecentWriteBacks();
 			}
 		});
@@ -280,8 +295,8 @@ public class TieredCacheManager implements CacheManager, InvalidationHandler, Au
 
 	/**
 	 * Redo in Redis what failed while it was unreachable: delete the keys whose write or
-	 * eviction did not reach it (or clear the caches that lost track), so no instance reads
-	 * an older value back once Redis is back. Called when Redis answers again.
+	 * eviction did not reach it (or clear the caches that lost track), so no instance
+	 * reads an older value back once Redis is back. Called when Redis answers again.
 	 * @return whether every pending repair was done
 	 */
 	public boolean repairL2() {
@@ -311,7 +326,10 @@ public class TieredCacheManager implements CacheManager, InvalidationHandler, Au
 		return this.flushes.get(reason).sum();
 	}
 
-	/** The guard in front of the shared level (the circuit breaker), or {@link L2Guard#NONE}. */
+	/**
+	 * The guard in front of the shared level (the circuit breaker), or
+	 * {@link L2Guard#NONE}.
+	 */
 	public L2Guard getGuard() {
 		return this.guard;
 	}
@@ -393,13 +411,17 @@ public class TieredCacheManager implements CacheManager, InvalidationHandler, Au
 			return this;
 		}
 
-		/** Settings of one named cache; the cache is created when the manager is built. */
+		/**
+		 * Settings of one named cache; the cache is created when the manager is built.
+		 */
 		public Builder cache(String name, CacheSpec spec) {
 			this.specs.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(spec, "spec"));
 			return this;
 		}
 
-		/** Whether caches not configured by name are created on first use (default true). */
+		/**
+		 * Whether caches not configured by name are created on first use (default true).
+		 */
 		public Builder dynamic(boolean dynamic) {
 			this.dynamic = dynamic;
 			return this;
@@ -442,9 +464,9 @@ public class TieredCacheManager implements CacheManager, InvalidationHandler, Au
 		}
 
 		/**
-		 * The executor for asynchronous work ({@code retrieve}): decoding, loader futures,
-		 * writes. Never a Redis client thread. Defaults to two daemon threads owned (and
-		 * closed) by the manager.
+		 * The executor for asynchronous work ({@code retrieve}): decoding, loader
+		 * futures, writes. Never a Redis client thread. Defaults to two daemon threads
+		 * owned (and closed) by the manager.
 		 */
 		public Builder asyncExecutor(Executor asyncExecutor) {
 			this.asyncExecutor = Objects.requireNonNull(asyncExecutor, "asyncExecutor");
@@ -452,19 +474,23 @@ public class TieredCacheManager implements CacheManager, InvalidationHandler, Au
 		}
 
 		/**
-		 * The executor that runs background refreshes (stale-while-revalidate, refresh-ahead),
-		 * which call loaders and may block for as long as they take. Defaults to the
-		 * {@link #asyncExecutor} when one is given, else to a pool of
-		 * {@link #refreshThreads} daemon threads with a queue of {@link #refreshQueueCapacity}
-		 * owned (and closed) by the manager. A refresh the executor refuses is dropped (and
-		 * counted as a failed refresh): the stale value is served until a later read starts one.
+		 * The executor that runs background refreshes (stale-while-revalidate,
+		 * refresh-ahead), which call loaders and may block for as long as they take.
+		 * Defaults to the {@link #asyncExecutor} when one is given, else to a pool of
+		 * {@link #refreshThreads} daemon threads with a queue of
+		 * {@link #refreshQueueCapacity} owned (and closed) by the manager. A refresh the
+		 * executor refuses is dropped (and counted as a failed refresh): the stale value
+		 * is served until a later read starts one.
 		 */
 		public Builder refreshExecutor(Executor refreshExecutor) {
 			this.refreshExecutor = Objects.requireNonNull(refreshExecutor, "refreshExecutor");
 			return this;
 		}
 
-		/** Threads of the manager's own refresh pool (default {@value #DEFAULT_REFRESH_THREADS}). */
+		/**
+		 * Threads of the manager's own refresh pool (default
+		 * {@value #DEFAULT_REFRESH_THREADS}).
+		 */
 		public Builder refreshThreads(int refreshThreads) {
 			if (refreshThreads <= 0) {
 				throw new IllegalArgumentException("refresh threads must be positive, was " + refreshThreads);
@@ -479,13 +505,16 @@ public class TieredCacheManager implements CacheManager, InvalidationHandler, Au
 		 */
 		public Builder refreshQueueCapacity(int refreshQueueCapacity) {
 			if (refreshQueueCapacity <= 0) {
-				throw new IllegalArgumentException("refresh queue capacity must be positive, was " + refreshQueueCapacity);
+				throw new IllegalArgumentException(
+						"refresh queue capacity must be positive, was " + refreshQueueCapacity);
 			}
 			this.refreshQueueCapacity = refreshQueueCapacity;
 			return this;
 		}
 
-		/** Most caches created on first use (default 100); configured caches do not count. */
+		/**
+		 * Most caches created on first use (default 100); configured caches do not count.
+		 */
 		public Builder dynamicLimit(int dynamicLimit) {
 			if (dynamicLimit < 0) {
 				throw new IllegalArgumentException("dynamic limit must not be negative, was " + dynamicLimit);

@@ -10,7 +10,8 @@ import io.github.optimization.cache.codec.RejectReason;
  * Running counts of one tiered cache, kept with {@link LongAdder}s so recording costs no
  * meter lookup and no contention on the read path. Meter binders read them.
  *
- * <p>Thread-safe. All counts only grow.
+ * <p>
+ * Thread-safe. All counts only grow.
  */
 public final class TieredCacheStatistics {
 
@@ -172,8 +173,8 @@ public final class TieredCacheStatistics {
 	}
 
 	/**
-	 * Values refused by the codec for a reason: bytes read from Redis that were treated as
-	 * a miss, or values too large to write.
+	 * Values refused by the codec for a reason: bytes read from Redis that were treated
+	 * as a miss, or values too large to write.
 	 * @param reason the reason
 	 * @return the count
 	 */
@@ -183,16 +184,17 @@ public final class TieredCacheStatistics {
 
 	/**
 	 * Lookups with a loader answered at once with a stale value (within the
-	 * stale-while-revalidate window) while a background refresh replaces it. Also counted as
-	 * hits.
+	 * stale-while-revalidate window) while a background refresh replaces it. Also counted
+	 * as hits.
 	 */
 	public long staleServedWhileRevalidating() {
 		return this.staleServedRevalidating.sum();
 	}
 
 	/**
-	 * Loaded values this instance wrote back to Redis and deleted again, because the write
-	 * landed after another instance's change of the key (see {@code RecentWriteBacks}).
+	 * Loaded values this instance wrote back to Redis and deleted again, because the
+	 * write landed after another instance's change of the key (see
+	 * {@code RecentWriteBacks}).
 	 */
 	public long writeBacksUndone() {
 		return this.writeBacksUndone.sum();
@@ -207,11 +209,12 @@ public final class TieredCacheStatistics {
 	}
 
 	/**
-	 * Background refreshes that finished, by what started them: those that replaced the entry
-	 * (with the loader's value, or with a fresher one another instance had written to Redis),
-	 * or those that failed.
+	 * Background refreshes that finished, by what started them: those that replaced the
+	 * entry (with the loader's value, or with a fresher one another instance had written
+	 * to Redis), or those that failed.
 	 * @param trigger what started them
-	 * @param success {@code true} for those that replaced the entry, {@code false} for failures
+	 * @param success {@code true} for those that replaced the entry, {@code false} for
+	 * failures
 	 * @return the count
 	 */
 	public long refreshes(RefreshTrigger trigger, boolean success) {
@@ -289,7 +292,9 @@ public final class TieredCacheStatistics {
 		/** The lock went away without a value (holder failed or crashed): taken over. */
 		TAKEOVER("takeover"),
 
-		/** The load-wait timeout passed (or the thread was interrupted): loaded itself. */
+		/**
+		 * The load-wait timeout passed (or the thread was interrupted): loaded itself.
+		 */
 		TIMEOUT("timeout"),
 
 		/** Redis became unusable while waiting: loaded itself at once. */
@@ -317,7 +322,9 @@ public final class TieredCacheStatistics {
 		/** Deleted: it still held this instance's token. */
 		RELEASED("released"),
 
-		/** It no longer held the token: it expired during the load (raise the lock TTL). */
+		/**
+		 * It no longer held the token: it expired during the load (raise the lock TTL).
+		 */
 		EXPIRED("expired"),
 
 		/** Redis could not be asked or failed: the lock expires after its TTL. */

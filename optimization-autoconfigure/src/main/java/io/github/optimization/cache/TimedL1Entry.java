@@ -1,10 +1,11 @@
 package io.github.optimization.cache;
 
 /**
- * An in-process entry of a cache whose entries outlive their freshness (stale-while-revalidate,
- * stale-if-error) or are refreshed before they expire (refresh-ahead). Its {@code lifeNanos} is
- * the physical life; the two instants below are read on every hit, so they are plain longs in
- * the cache's {@link com.github.benmanes.caffeine.cache.Ticker} time.
+ * An in-process entry of a cache whose entries outlive their freshness
+ * (stale-while-revalidate, stale-if-error) or are refreshed before they expire
+ * (refresh-ahead). Its {@code lifeNanos} is the physical life; the two instants below are
+ * read on every hit, so they are plain longs in the cache's
+ * {@link com.github.benmanes.caffeine.cache.Ticker} time.
  */
 final class TimedL1Entry extends L1Entry {
 
@@ -12,8 +13,8 @@ final class TimedL1Entry extends L1Entry {
 	final long freshUntilNanos;
 
 	/**
-	 * Ticker time from which a read with a loader looks closer: a refresh-ahead is due, or the
-	 * entry is stale. Equal to {@link #freshUntilNanos} without refresh-ahead.
+	 * Ticker time from which a read with a loader looks closer: a refresh-ahead is due,
+	 * or the entry is stale. Equal to {@link #freshUntilNanos} without refresh-ahead.
 	 */
 	final long refreshAtNanos;
 

@@ -6,10 +6,11 @@ import java.util.concurrent.atomic.AtomicLongArray;
 /**
  * Change counters of one cache, so a value read from Redis or loaded is installed in L1
  * (and written back) only if nothing changed its key meanwhile. Keys map to one of
- * {@value #STRIPES} stripes by hash; a put or eviction bumps its key's stripe, a clear or an
- * invalidation from another instance bumps the epoch, which stales every ticket. A false
- * conflict (another key of the same stripe changed) only skips an L1 fill: never stale data.
- * Thread-safe; taking a ticket allocates one small object on the miss path only.
+ * {@value #STRIPES} stripes by hash; a put or eviction bumps its key's stripe, a clear or
+ * an invalidation from another instance bumps the epoch, which stales every ticket. A
+ * false conflict (another key of the same stripe changed) only skips an L1 fill: never
+ * stale data. Thread-safe; taking a ticket allocates one small object on the miss path
+ * only.
  */
 final class Versions {
 
@@ -58,7 +59,9 @@ final class Versions {
 			return Versions.this.stripes.get(this.stripe) == this.version && Versions.this.epoch.get() == this.epoch;
 		}
 
-		/** Whether no put or eviction of a key of this stripe happened (the epoch aside). */
+		/**
+		 * Whether no put or eviction of a key of this stripe happened (the epoch aside).
+		 */
 		boolean isStripeValid() {
 			return Versions.this.stripes.get(this.stripe) == this.version;
 		}

@@ -7,13 +7,14 @@ import java.util.function.BooleanSupplier;
 import io.github.optimization.cache.TieredCacheManager;
 
 /**
- * The health of the tiered caches, without Spring Boot's health types (each Boot line adapts
- * it with its own {@code TieredCacheHealthIndicator}). Details show the mode (two-level or
- * in-process only), the circuit breaker's state, whether Redis answers, whether invalidations
- * are subscribed, and {@code "degraded: serving from L1"} when the Redis level is unavailable.
- * The caches still serve while degraded, so it reports out of service only when configured to,
- * so that a readiness group including it takes the instance out of rotation. It is never part
- * of liveness: a Redis outage must not restart the application. Thread-safe.
+ * The health of the tiered caches, without Spring Boot's health types (each Boot line
+ * adapts it with its own {@code TieredCacheHealthIndicator}). Details show the mode
+ * (two-level or in-process only), the circuit breaker's state, whether Redis answers,
+ * whether invalidations are subscribed, and {@code "degraded: serving from L1"} when the
+ * Redis level is unavailable. The caches still serve while degraded, so it reports out of
+ * service only when configured to, so that a readiness group including it takes the
+ * instance out of rotation. It is never part of liveness: a Redis outage must not restart
+ * the application. Thread-safe.
  */
 public class TieredCacheHealth {
 
@@ -28,8 +29,8 @@ public class TieredCacheHealth {
 	/**
 	 * Create a health check.
 	 * @param manager the cache manager
-	 * @param redisAnswers whether Redis answers a PING now (bounded by the cache's command
-	 * timeout)
+	 * @param redisAnswers whether Redis answers a PING now (bounded by the cache's
+	 * command timeout)
 	 * @param subscribed whether the invalidation subscription is established, or
 	 * {@code null} when invalidations are disabled
 	 * @param failWhenDegraded whether to report out of service while degraded
@@ -54,7 +55,8 @@ public class TieredCacheHealth {
 		}
 		String breaker = this.manager.getGuard().state();
 		boolean open = "OPEN".equals(breaker) || "FORCED_OPEN".equals(breaker);
-		// While the breaker is open the cache makes no Redis calls, and neither does this check.
+		// While the breaker is open the cache makes no Redis calls, and neither does this
+		// check.
 		boolean reachable = !open && this.redisAnswers.getAsBoolean();
 		details.put("mode", "two-level");
 		details.put("breaker", breaker);
@@ -70,6 +72,7 @@ public class TieredCacheHealth {
 
 	/**
 	 * The outcome of a check.
+	 *
 	 * @param outOfService whether to report OUT_OF_SERVICE (else UP)
 	 * @param details the details to show, in order
 	 */

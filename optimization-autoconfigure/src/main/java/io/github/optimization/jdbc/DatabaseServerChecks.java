@@ -23,13 +23,13 @@ import org.springframework.util.Assert;
  * reserved_connections}): at full load some instances get no connections.</li>
  * <li>{@code maxLifetime} (zero meaning unbounded) not below the session's non-zero
  * {@code idle_session_timeout}, while {@code keepaliveTime} does not keep idle
- * connections below it either: the server closes idle pooled connections and HikariCP
- * may hand them out before noticing.</li>
+ * connections below it either: the server closes idle pooled connections and HikariCP may
+ * hand them out before noticing.</li>
  * </ul>
  * {@code idle_in_transaction_session_timeout} is not compared: it ends sessions the
  * application holds in an open transaction, which HikariCP never retires, so no pool
- * setting changes it. Server values are read as the pool's user sees them, so
- * per-role and per-database settings count.
+ * setting changes it. Server values are read as the pool's user sees them, so per-role
+ * and per-database settings count.
  */
 public class DatabaseServerChecks {
 
@@ -54,8 +54,8 @@ public class DatabaseServerChecks {
 	 * @param pool the pool, started
 	 * @param connection a connection of the pool
 	 * @param queryTimeoutSeconds the longest a query of the checks may run
-	 * @return one message per finding, each naming the property to change; empty when
-	 * the database is not PostgreSQL
+	 * @return one message per finding, each naming the property to change; empty when the
+	 * database is not PostgreSQL
 	 * @throws SQLException if the server could not be asked
 	 */
 	public List<String> check(HikariDataSource pool, Connection connection, int queryTimeoutSeconds)

@@ -10,11 +10,11 @@ import org.springframework.util.Assert;
  *
  * <p>
  * The pool size follows HikariCP's guidance ("About Pool Sizing"):
- * {@code connections = (core_count * 2) + effective_spindle_count}. The starter cannot see
- * the database's disks, so it counts one spindle: {@code availableProcessors * 2 + 1},
- * clamped to {@code [minimumSize, maximumSize]}. The count is that of the machine (or
- * container quota) the application runs on, which is a proxy: the database's own cores
- * are what the formula is about.
+ * {@code connections = (core_count * 2) + effective_spindle_count}. The starter cannot
+ * see the database's disks, so it counts one spindle:
+ * {@code availableProcessors * 2 + 1}, clamped to {@code [minimumSize, maximumSize]}. The
+ * count is that of the machine (or container quota) the application runs on, which is a
+ * proxy: the database's own cores are what the formula is about.
  */
 public final class HikariPoolDefaults {
 
@@ -41,8 +41,8 @@ public final class HikariPoolDefaults {
 	 * @param connectionTimeout how long a caller waits for a connection
 	 * @param keepaliveTime how often idle connections are tested, zero for never
 	 * @param maxLifetime longest life of a connection, zero for unbounded
-	 * @param leakDetectionThreshold how long a connection may be held before HikariCP logs
-	 * where it was taken; {@code null} leaves leak detection as it is
+	 * @param leakDetectionThreshold how long a connection may be held before HikariCP
+	 * logs where it was taken; {@code null} leaves leak detection as it is
 	 */
 	public HikariPoolDefaults(int availableProcessors, int minimumSize, int maximumSize, Duration connectionTimeout,
 			Duration keepaliveTime, Duration maxLifetime, Duration leakDetectionThreshold) {

@@ -67,8 +67,8 @@ public class HikariPoolStartup implements SmartLifecycle {
 
 	/**
 	 * Creates the startup step.
-	 * @param dataSources supplies the application's data sources; those that are (or wrap)
-	 * a {@link HikariDataSource} are handled
+	 * @param dataSources supplies the application's data sources; those that are (or
+	 * wrap) a {@link HikariDataSource} are handled
 	 * @param warmUp whether to open the pools' minimum idle connections
 	 * @param checks the checks to run, or {@code null} for none
 	 */
@@ -192,7 +192,8 @@ public class HikariPoolStartup implements SmartLifecycle {
 		String reason = DatabaseUrls.redact(rootMessage(ex), pool.getPassword());
 		logger.warn("Database " + DatabaseUrls.describe(pool.getJdbcUrl())
 				+ " is not reachable at startup (HikariCP pool '" + HikariPoolTuner.poolName(pool, "?") + "'): "
-				+ reason + ". The application starts anyway; the pool keeps trying, and calls fail after connectionTimeout "
+				+ reason
+				+ ". The application starts anyway; the pool keeps trying, and calls fail after connectionTimeout "
 				+ pool.getConnectionTimeout() + "ms until the database is reachable");
 		logger.debug("Connection failure at startup", ex);
 	}

@@ -12,16 +12,17 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.util.Assert;
 
 /**
- * Adjusts a {@link HikariDataSource} that has not started yet to {@link HikariPoolDefaults}.
+ * Adjusts a {@link HikariDataSource} that has not started yet to
+ * {@link HikariPoolDefaults}.
  *
  * <p>
  * A setting is left alone when the application chose it: when
  * {@link HikariExplicitSettings} reports it (for Spring Boot's pool, any
  * {@code spring.datasource.hikari.*} value), or when its value already differs from
- * HikariCP's own default (a pool built in code). What changed is logged once at INFO, under
- * the pool's name: a pool without one is given the name HikariCP would give it when it starts
- * ({@code HikariPool-1}, ...), so the line names the pool as HikariCP's meters and logs and
- * the slow-query log do.
+ * HikariCP's own default (a pool built in code). What changed is logged once at INFO,
+ * under the pool's name: a pool without one is given the name HikariCP would give it when
+ * it starts ({@code HikariPool-1}, ...), so the line names the pool as HikariCP's meters
+ * and logs and the slow-query log do.
  *
  * <p>
  * Besides the values of {@link HikariPoolDefaults}, the tuner sets
@@ -99,7 +100,8 @@ public class HikariPoolTuner {
 		}
 		long keepalive = this.defaults.getKeepaliveTime().toMillis();
 		if (isDefault("keepalive-time", dataSource.getKeepaliveTime(), this.hikariDefaults.getKeepaliveTime())) {
-			// HikariCP disables a keepalive that is not below maxLifetime, with a warning.
+			// HikariCP disables a keepalive that is not below maxLifetime, with a
+			// warning.
 			if (dataSource.getMaxLifetime() == 0 || keepalive < dataSource.getMaxLifetime()) {
 				if (keepalive != dataSource.getKeepaliveTime()) {
 					dataSource.setKeepaliveTime(keepalive);
@@ -142,10 +144,10 @@ public class HikariPoolTuner {
 	}
 
 	/**
-	 * Gives a pool without a name the one HikariCP would give it when it starts. The number
-	 * comes from HikariCP's own counter, a system property updated under the lock HikariCP
-	 * uses (HikariConfig.generatePoolName in HikariCP 5 to 7), so pools that HikariCP names
-	 * itself never get the same number.
+	 * Gives a pool without a name the one HikariCP would give it when it starts. The
+	 * number comes from HikariCP's own counter, a system property updated under the lock
+	 * HikariCP uses (HikariConfig.generatePoolName in HikariCP 5 to 7), so pools that
+	 * HikariCP names itself never get the same number.
 	 */
 	private static void nameIfUnnamed(HikariDataSource dataSource) {
 		if (dataSource.getPoolName() != null) {

@@ -10,8 +10,8 @@ import org.springframework.util.Assert;
 import org.springframework.util.function.SingletonSupplier;
 
 /**
- * Tunes every {@link HikariDataSource} bean with a {@link HikariPoolTuner} before the bean
- * is initialized, so before its pool starts. Runs after Spring Boot has bound
+ * Tunes every {@link HikariDataSource} bean with a {@link HikariPoolTuner} before the
+ * bean is initialized, so before its pool starts. Runs after Spring Boot has bound
  * {@code spring.datasource.hikari.*} onto the bean (that binding is itself a
  * higher-priority bean post-processor), so bound values are seen as the application's.
  */

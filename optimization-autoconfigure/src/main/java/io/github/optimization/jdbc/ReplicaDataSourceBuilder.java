@@ -16,7 +16,8 @@ import org.springframework.util.StringUtils;
  * name, a data source object or class, metrics and health-check registries), then applies
  * the replica's own settings. Replica pools are read-only.
  *
- * <p>The pool is not started: like Boot's own pool it opens at the first
+ * <p>
+ * The pool is not started: like Boot's own pool it opens at the first
  * {@code getConnection}, so an unreachable replica never stops the application from
  * starting.
  */
@@ -40,7 +41,8 @@ public final class ReplicaDataSourceBuilder {
 
 	/**
 	 * Starts a replica pool that inherits the settings of the given pool.
-	 * @param primary the primary's pool, or {@code null} to start from HikariCP's defaults
+	 * @param primary the primary's pool, or {@code null} to start from HikariCP's
+	 * defaults
 	 * @return a builder
 	 */
 	public static ReplicaDataSourceBuilder inheriting(HikariConfig primary) {

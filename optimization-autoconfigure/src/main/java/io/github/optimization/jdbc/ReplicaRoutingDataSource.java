@@ -24,13 +24,14 @@ import org.springframework.util.Assert;
  * A {@link DataSource} that hands out connections of read replicas inside transactions
  * marked read-only and connections of the primary everywhere else.
  *
- * <p>Contract:
+ * <p>
+ * Contract:
  * <ul>
  * <li>a connection is taken from a replica only when
- * {@link TransactionSynchronizationManager#isCurrentTransactionReadOnly()} is {@code true}
- * at the time {@link #getConnection()} is called; every other request, including any
- * request outside a transaction, goes to the primary, so writes never reach a
- * replica;</li>
+ * {@link TransactionSynchronizationManager#isCurrentTransactionReadOnly()} is
+ * {@code true} at the time {@link #getConnection()} is called; every other request,
+ * including any request outside a transaction, goes to the primary, so writes never reach
+ * a replica;</li>
  * <li>replicas take turns (round-robin) among those currently available;</li>
  * <li>a replica whose {@code getConnection} throws an {@link SQLException} is skipped for
  * the retry interval, then tried again; the request moves on to the next available
@@ -38,12 +39,14 @@ import org.springframework.util.Assert;
  * <li>errors of the primary are never hidden.</li>
  * </ul>
  *
- * <p>Transaction managers take their connection before the transaction's read-only flag
- * is published, so this data source must be used behind a
+ * <p>
+ * Transaction managers take their connection before the transaction's read-only flag is
+ * published, so this data source must be used behind a
  * {@link LazyConnectionDataSourceProxy}, which fetches the real connection at the first
  * statement: {@link #lazy(DataSource, Map, Duration)} builds that pair.
  *
- * <p>This data source is not a pool: it does not {@link #unwrap(Class) unwrap} to the
+ * <p>
+ * This data source is not a pool: it does not {@link #unwrap(Class) unwrap} to the
  * primary or to a replica, so pool metrics and health checks bound to each pool are not
  * counted twice.
  *

@@ -21,16 +21,16 @@ import org.springframework.util.ClassUtils;
  * {@link SlowQueryListener} logs and counts slow statements.
  * <p>
  * datasource-proxy is used instead of hand-written {@code Statement} wrappers: it is a
- * maintained JDBC proxy covering every statement kind (plain, prepared, callable, batches),
- * with a listener API that measures each execution and gives access to the bound parameters,
- * which can then be redacted.
+ * maintained JDBC proxy covering every statement kind (plain, prepared, callable,
+ * batches), with a listener API that measures each execution and gives access to the
+ * bound parameters, which can then be redacted.
  * <p>
- * The wrapping happens after initialization, so the pool is configured and bound as usual.
- * The original data source stays reachable: {@code unwrap} and {@code isWrapperFor} are
- * delegated to it (so Spring Boot's {@link DataSourceUnwrapper}, used by the HikariCP
- * metrics, health and JMX support, still finds the {@link HikariDataSource}), and closing the
- * proxy closes it. Injection points must ask for a {@code DataSource}, not a
- * {@code HikariDataSource}.
+ * The wrapping happens after initialization, so the pool is configured and bound as
+ * usual. The original data source stays reachable: {@code unwrap} and
+ * {@code isWrapperFor} are delegated to it (so Spring Boot's {@link DataSourceUnwrapper},
+ * used by the HikariCP metrics, health and JMX support, still finds the
+ * {@link HikariDataSource}), and closing the proxy closes it. Injection points must ask
+ * for a {@code DataSource}, not a {@code HikariDataSource}.
  */
 public class SlowQueryDataSourcePostProcessor implements BeanPostProcessor, Ordered {
 
@@ -75,8 +75,9 @@ public class SlowQueryDataSourcePostProcessor implements BeanPostProcessor, Orde
 	}
 
 	/**
-	 * A data source that only routes to pools (read replicas, lazy proxies) is not wrapped:
-	 * its pools are, so each statement is timed once and tagged with the pool that ran it.
+	 * A data source that only routes to pools (read replicas, lazy proxies) is not
+	 * wrapped: its pools are, so each statement is timed once and tagged with the pool
+	 * that ran it.
 	 */
 	private static boolean isRouting(DataSource dataSource) {
 		if (dataSource instanceof org.springframework.jdbc.datasource.lookup.AbstractRoutingDataSource
@@ -100,7 +101,9 @@ public class SlowQueryDataSourcePostProcessor implements BeanPostProcessor, Orde
 		}
 	}
 
-	/** The HikariCP pool name (the {@code pool} tag of its meters), else the bean name. */
+	/**
+	 * The HikariCP pool name (the {@code pool} tag of its meters), else the bean name.
+	 */
 	static String poolName(DataSource dataSource, String beanName) {
 		if (HIKARI_PRESENT) {
 			HikariDataSource hikari = DataSourceUnwrapper.unwrap(dataSource, HikariConfigMXBean.class,

@@ -10,8 +10,8 @@ import net.ttddyy.dsproxy.listener.QueryExecutionListener;
 
 /**
  * A datasource-proxy listener that finds statements slower than a threshold: each slow
- * execution is counted, and each slow statement text logged once. Fast executions cost one
- * comparison.
+ * execution is counted, and each slow statement text logged once. Fast executions cost
+ * one comparison.
  */
 public class SlowQueryListener implements QueryExecutionListener {
 

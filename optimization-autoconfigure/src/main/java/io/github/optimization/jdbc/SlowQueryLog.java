@@ -22,14 +22,14 @@ import org.apache.commons.logging.LogFactory;
 
 /**
  * Logs each slow statement once: the first time a statement text is slow it is logged at
- * {@code WARN}, later slow executions of the same text are only counted. Texts are compared
- * after their literals are masked ({@link SlowQueryText}) and their white space collapsed (a
- * statement is one log line), so statements that differ only in inlined values or layout are
- * one statement.
+ * {@code WARN}, later slow executions of the same text are only counted. Texts are
+ * compared after their literals are masked ({@link SlowQueryText}) and their white space
+ * collapsed (a statement is one log line), so statements that differ only in inlined
+ * values or layout are one statement.
  * <p>
  * Memory is bounded: a 128-bit digest of at most {@value #REMEMBERED_STATEMENTS} texts is
- * remembered; once that many distinct texts were logged, new ones are counted only (and that
- * is said once).
+ * remembered; once that many distinct texts were logged, new ones are counted only (and
+ * that is said once).
  * <p>
  * Parameter values are never logged unless asked for: by default a line says how many
  * parameters were bound, and the SQL text is logged with its literals masked. With
@@ -177,7 +177,9 @@ public class SlowQueryLog {
 		return abbreviate(String.valueOf(value), MAX_VALUE_LENGTH);
 	}
 
-	/** Line breaks and runs of white space become one space: one statement, one log line. */
+	/**
+	 * Line breaks and runs of white space become one space: one statement, one log line.
+	 */
 	private static String oneLine(String sql) {
 		return WHITESPACE.matcher(sql).replaceAll(" ").strip();
 	}

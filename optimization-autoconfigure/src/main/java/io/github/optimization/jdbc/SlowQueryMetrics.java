@@ -4,7 +4,8 @@ import java.time.Duration;
 
 /**
  * Where slow statements are counted. The Micrometer implementation is
- * {@link SlowQueryMicrometerMetrics}; without Micrometer, slow statements are only logged.
+ * {@link SlowQueryMicrometerMetrics}; without Micrometer, slow statements are only
+ * logged.
  */
 @FunctionalInterface
 public interface SlowQueryMetrics {

@@ -19,7 +19,8 @@ public class SlowQueryMicrometerMetrics implements SlowQueryMetrics {
 
 	/**
 	 * Create an instance counting in the given registry.
-	 * @param registry the registry, looked up on first use; no unique one means no counting
+	 * @param registry the registry, looked up on first use; no unique one means no
+	 * counting
 	 */
 	public SlowQueryMicrometerMetrics(ObjectProvider<MeterRegistry> registry) {
 		this.registry = registry;

@@ -1,13 +1,15 @@
 package io.github.optimization.jdbc;
 
 /**
- * The text of a slow statement as it is logged: string and number literals written into the
- * SQL itself replaced by {@code ?}, so values an application inlines (instead of binding them
- * as parameters) do not reach the log, and statements that differ only in such values count as
- * one. Quoted identifiers, comments and bind markers ({@code ?}, {@code $1}) are kept.
+ * The text of a slow statement as it is logged: string and number literals written into
+ * the SQL itself replaced by {@code ?}, so values an application inlines (instead of
+ * binding them as parameters) do not reach the log, and statements that differ only in
+ * such values count as one. Quoted identifiers, comments and bind markers ({@code ?},
+ * {@code $1}) are kept.
  * <p>
  * This is a lexer for the common SQL dialects, not a parser: standard and {@code E'...'}
- * strings, PostgreSQL dollar-quoted strings, and numbers not part of an identifier are masked.
+ * strings, PostgreSQL dollar-quoted strings, and numbers not part of an identifier are
+ * masked.
  */
 public final class SlowQueryText {
 
@@ -117,7 +119,10 @@ public final class SlowQueryText {
 		return sql.length();
 	}
 
-	/** The end of a {@code $tag$...$tag$} string starting at {@code from}, or {@code from}. */
+	/**
+	 * The end of a {@code $tag$...$tag$} string starting at {@code from}, or
+	 * {@code from}.
+	 */
 	private static int skipDollarQuoted(String sql, int from) {
 		int i = from + 1;
 		while (i < sql.length() && (Character.isLetter(sql.charAt(i)) || sql.charAt(i) == '_'

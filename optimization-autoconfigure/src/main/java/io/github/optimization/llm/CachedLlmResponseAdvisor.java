@@ -9,8 +9,8 @@ import org.springframework.aop.support.AbstractPointcutAdvisor;
 
 /**
  * Applies the {@link CachedLlmResponseInterceptor} to methods annotated with
- * {@link CachedLlmResponse}. Matching parses and validates the annotation, so an invalid one
- * fails when the bean is created.
+ * {@link CachedLlmResponse}. Matching parses and validates the annotation, so an invalid
+ * one fails when the bean is created.
  */
 public final class CachedLlmResponseAdvisor extends AbstractPointcutAdvisor {
 

@@ -22,19 +22,22 @@ import org.springframework.cache.Cache;
 import org.springframework.cache.CacheManager;
 
 /**
- * Serves {@link CachedLlmResponse} methods from their cache and records, for every completed
- * call, whether the provider was called and the usage of the response (spent on a miss, saved
- * on a hit).
+ * Serves {@link CachedLlmResponse} methods from their cache and records, for every
+ * completed call, whether the provider was called and the usage of the response (spent on
+ * a miss, saved on a hit).
  *
- * <p>The {@link LlmCacheControl} mode is read when the method is called. On a
+ * <p>
+ * The {@link LlmCacheControl} mode is read when the method is called. On a
  * {@link TieredCache}, synchronous results go through {@link TieredCache#getOrLoad} and
- * asynchronous ones through {@link TieredCache#retrieve(Object, Supplier,
- * io.github.optimization.cache.LoadOptions)}, so concurrent callers of one key run the
- * provider once per JVM (the others count as hits); on any other Spring cache the annotation
- * still caches, without the TTL or single-flight. {@code null} responses, empty
- * {@code Optional}s and empty {@code Mono}s are never stored.
+ * asynchronous ones through
+ * {@link TieredCache#retrieve(Object, Supplier, io.github.optimization.cache.LoadOptions)},
+ * so concurrent callers of one key run the provider once per JVM (the others count as
+ * hits); on any other Spring cache the annotation still caches, without the TTL or
+ * single-flight. {@code null} responses, empty {@code Optional}s and empty {@code Mono}s
+ * are never stored.
  *
- * <p>Exceptions of the method reach the caller unchanged, are never cached and are not
+ * <p>
+ * Exceptions of the method reach the caller unchanged, are never cached and are not
  * counted. Thread-safe.
  */
 public final class CachedLlmResponseInterceptor implements MethodInterceptor {
@@ -50,8 +53,8 @@ public final class CachedLlmResponseInterceptor implements MethodInterceptor {
 	/**
 	 * Create an interceptor.
 	 * @param source the operation source shared with the advisor's pointcut
-	 * @param cacheManager supplies the cache manager on first use; may supply {@code null}
-	 * (methods then run uncached)
+	 * @param cacheManager supplies the cache manager on first use; may supply
+	 * {@code null} (methods then run uncached)
 	 * @param recorder supplies the recorder of calls; may supply {@code null} (nothing is
 	 * recorded)
 	 */
@@ -72,7 +75,8 @@ public final class CachedLlmResponseInterceptor implements MethodInterceptor {
 			return invocation.proceed();
 		}
 		LlmCacheMode mode = LlmCacheControl.current();
-		// A background refresh (stale-while-revalidate) may proceed this invocation after this
+		// A background refresh (stale-while-revalidate) may proceed this invocation after
+		// this
 		// call has returned: it never proceeded here then, so the rest of the chain runs.
 		Call call = new Call(this, invocation, operation, target, invocation.getArguments());
 		Object key = null;
@@ -137,7 +141,8 @@ public final class CachedLlmResponseInterceptor implements MethodInterceptor {
 		else {
 			boolean store = mode != LlmCacheMode.NO_STORE;
 			if (cache instanceof TieredCache tiered) {
-				result = tiered.retrieve(key, call::callFuture, store ? operation.storeOptions : operation.noStoreOptions);
+				result = tiered.retrieve(key, call::callFuture,
+						store ? operation.storeOptions : operation.noStoreOptions);
 			}
 			else {
 				Cache.ValueWrapper hit = cache.get(key);
@@ -157,7 +162,10 @@ public final class CachedLlmResponseInterceptor implements MethodInterceptor {
 		});
 	}
 
-	/** Stores a response that is not {@code null}, with the operation's TTL and declared type. */
+	/**
+	 * Stores a response that is not {@code null}, with the operation's TTL and declared
+	 * type.
+	 */
 	static void store(Cache cache, Object key, Object value, CachedLlmResponseOperation operation) {
 		if (value == null) {
 			return;
@@ -174,7 +182,8 @@ public final class CachedLlmResponseInterceptor implements MethodInterceptor {
 		CanonicalKey key = new CanonicalKey(operation.methodIdentity);
 		if (operation.key != null) {
 			Object value = this.source.expressions()
-				.value(operation.key, operation.method, operation.targetClass, operation.argumentVariables, target, args);
+				.value(operation.key, operation.method, operation.targetClass, operation.argumentVariables, target,
+						args);
 			return add(key, "key", value, operation, -1).sha256();
 		}
 		for (int i = 0; i < args.length; i++) {
@@ -235,11 +244,11 @@ public final class CachedLlmResponseInterceptor implements MethodInterceptor {
 
 	/**
 	 * One call of an annotated method: runs the provider (the method) at most once and
-	 * decides, when the call returns, whether its response is the one this call's provider
-	 * call produced (a miss: usage spent) or came from the cache, another caller's load or a
-	 * stale entry (a hit: usage saved). A provider call that answered no caller (a background
-	 * refresh started by this call, or one that finished after the call returned a stale
-	 * response) is recorded as spent on its own.
+	 * decides, when the call returns, whether its response is the one this call's
+	 * provider call produced (a miss: usage spent) or came from the cache, another
+	 * caller's load or a stale entry (a hit: usage saved). A provider call that answered
+	 * no caller (a background refresh started by this call, or one that finished after
+	 * the call returned a stale response) is recorded as spent on its own.
 	 */
 	static final class Call implements Callable<Object> {
 
@@ -271,7 +280,10 @@ public final class CachedLlmResponseInterceptor implements MethodInterceptor {
 			this.args = args;
 		}
 
-		/** The loader of a synchronous miss: the method's response, unwrapped from Optional. */
+		/**
+		 * The loader of a synchronous miss: the method's response, unwrapped from
+		 * Optional.
+		 */
 		@Override
 		public Object call() throws Exception {
 			Object result;
@@ -306,8 +318,8 @@ public final class CachedLlmResponseInterceptor implements MethodInterceptor {
 		}
 
 		/**
-		 * Notes a response of the provider: this call's own if the caller is still waiting,
-		 * else a background call, recorded as spent at once.
+		 * Notes a response of the provider: this call's own if the caller is still
+		 * waiting, else a background call, recorded as spent at once.
 		 * @return the response
 		 */
 		Object answered(Object response) {
@@ -344,7 +356,8 @@ public final class CachedLlmResponseInterceptor implements MethodInterceptor {
 				LlmCallRecorder recorder = this.interceptor.recorder.get();
 				if (recorder != null) {
 					if (background) {
-						// The provider answered, but the caller got another (stale) response.
+						// The provider answered, but the caller got another (stale)
+						// response.
 						recorder.recordBackgroundCall(other, model());
 					}
 					recorder.record(response, model(), miss);

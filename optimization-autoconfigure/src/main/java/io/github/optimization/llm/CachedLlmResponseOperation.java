@@ -12,8 +12,8 @@ import org.springframework.cache.Cache;
 import org.springframework.expression.Expression;
 
 /**
- * Everything about one {@link CachedLlmResponse} method that does not change between calls,
- * worked out once at startup. The cache itself is resolved on first use.
+ * Everything about one {@link CachedLlmResponse} method that does not change between
+ * calls, worked out once at startup. The cache itself is resolved on first use.
  */
 final class CachedLlmResponseOperation {
 

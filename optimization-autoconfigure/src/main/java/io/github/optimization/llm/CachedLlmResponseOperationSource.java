@@ -30,14 +30,15 @@ import org.springframework.util.StringUtils;
 
 /**
  * Finds {@link CachedLlmResponse} on methods and turns each into a
- * {@link CachedLlmResponseOperation}, once per method and target class. Invalid annotations
- * fail when the bean is proxied, that is at startup, with a message naming the method and
- * what to change: a blank cache name, a bad TTL, SpEL that does not parse or names no
- * parameter, a {@code void} result, a result type other than a value, {@code Optional},
- * {@code CompletableFuture} or {@code Mono}, or (without {@code key}) a parameter whose
- * declared type can never be part of a canonical key.
+ * {@link CachedLlmResponseOperation}, once per method and target class. Invalid
+ * annotations fail when the bean is proxied, that is at startup, with a message naming
+ * the method and what to change: a blank cache name, a bad TTL, SpEL that does not parse
+ * or names no parameter, a {@code void} result, a result type other than a value,
+ * {@code Optional}, {@code CompletableFuture} or {@code Mono}, or (without {@code key}) a
+ * parameter whose declared type can never be part of a canonical key.
  *
- * <p>Thread-safe.
+ * <p>
+ * Thread-safe.
  */
 public final class CachedLlmResponseOperationSource {
 

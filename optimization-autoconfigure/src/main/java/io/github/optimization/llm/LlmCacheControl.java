@@ -1,16 +1,17 @@
 package io.github.optimization.llm;
 
 /**
- * Per-call control of the LLM response cache, as LLM gateways offer it: bypass the cache for
- * one call, refresh the cached response, or do not store the response.
+ * Per-call control of the LLM response cache, as LLM gateways offer it: bypass the cache
+ * for one call, refresh the cached response, or do not store the response.
  *
- * <p>The mode is bound to the current thread for the life of a {@link Scope} (or of the
+ * <p>
+ * The mode is bound to the current thread for the life of a {@link Scope} (or of the
  * helper's callback), and read when an {@code @CachedLlmResponse} method (or a ChatClient
  * call through the caching advisor) is <em>called</em>: a method returning a
- * {@code CompletableFuture} or a {@code Mono} keeps the mode it was called with, even if the
- * work runs, or the {@code Mono} is subscribed to, later and on another thread. Every cached
- * call made on this thread inside the scope takes the mode, including cached calls nested
- * inside the called method when they run on the same thread.
+ * {@code CompletableFuture} or a {@code Mono} keeps the mode it was called with, even if
+ * the work runs, or the {@code Mono} is subscribed to, later and on another thread. Every
+ * cached call made on this thread inside the scope takes the mode, including cached calls
+ * nested inside the called method when they run on the same thread.
  *
  * <pre class="code">
  * try (LlmCacheControl.Scope scope = LlmCacheControl.refresh()) {
@@ -19,7 +20,8 @@ package io.github.optimization.llm;
  * Answer fresh = LlmCacheControl.bypass(() -&gt; assistant.ask(question));   // no read, no store
  * </pre>
  *
- * <p>Scopes nest: closing one restores the mode that was current when it was opened. A scope
+ * <p>
+ * Scopes nest: closing one restores the mode that was current when it was opened. A scope
  * must be closed on the thread that opened it (use try-with-resources). Thread-safe.
  */
 public final class LlmCacheControl {
@@ -129,7 +131,8 @@ public final class LlmCacheControl {
 	}
 
 	/**
-	 * A call run in a mode; may throw checked exceptions, which reach the caller unchanged.
+	 * A call run in a mode; may throw checked exceptions, which reach the caller
+	 * unchanged.
 	 *
 	 * @param <T> the result type
 	 * @param <E> what the call may throw
@@ -164,10 +167,10 @@ public final class LlmCacheControl {
 		}
 
 		/**
-		 * Restore the mode that was current when this scope was opened. Closing twice does
-		 * nothing.
-		 * @throws IllegalStateException if called on another thread than the one that opened
-		 * the scope
+		 * Restore the mode that was current when this scope was opened. Closing twice
+		 * does nothing.
+		 * @throws IllegalStateException if called on another thread than the one that
+		 * opened the scope
 		 */
 		@Override
 		public void close() {

@@ -17,16 +17,16 @@ public interface LlmCallRecorder {
 	 * @param model the model named by the caller (e.g. the annotation's {@code model}
 	 * expression), or {@code null} to take it from the response's usage
 	 * @param providerCalled {@code true} if this call ran the provider (its usage was
-	 * spent), {@code false} if it was served from the cache or by another caller's load (its
-	 * usage was saved)
+	 * spent), {@code false} if it was served from the cache or by another caller's load
+	 * (its usage was saved)
 	 */
 	void record(Object response, String model, boolean providerCalled);
 
 	/**
 	 * Record a provider call that answered no caller: a background refresh
-	 * (stale-while-revalidate, refresh-ahead) that replaced a cached response. Its usage is
-	 * spent; no call is counted, since its callers were counted with the stale response
-	 * they got. Does nothing by default.
+	 * (stale-while-revalidate, refresh-ahead) that replaced a cached response. Its usage
+	 * is spent; no call is counted, since its callers were counted with the stale
+	 * response they got. Does nothing by default.
 	 * @param response the new response, may be {@code null}
 	 * @param model the model named by the caller, or {@code null} to take it from the
 	 * response's usage

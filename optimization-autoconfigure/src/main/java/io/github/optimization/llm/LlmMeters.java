@@ -14,14 +14,15 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * Records LLM calls as Micrometer counters (names in {@link MeterNames}): calls by result,
- * tokens and USD spent and saved, by model. The {@code model} tag is bounded: a configured
- * model, or {@value LlmPricing#OTHER} (whose tokens still count, at cost 0; each unknown
- * model name is logged once). Costs are summed exactly (as {@link BigDecimal}) and exported as
- * the nearest double. Meters of the configured models are registered up front, so their
- * series exist (at 0) before the first call.
+ * Records LLM calls as Micrometer counters (names in {@link MeterNames}): calls by
+ * result, tokens and USD spent and saved, by model. The {@code model} tag is bounded: a
+ * configured model, or {@value LlmPricing#OTHER} (whose tokens still count, at cost 0;
+ * each unknown model name is logged once). Costs are summed exactly (as
+ * {@link BigDecimal}) and exported as the nearest double. Meters of the configured models
+ * are registered up front, so their series exist (at 0) before the first call.
  *
- * <p>Thread-safe. Never throws from {@link #record}: a failure (of an extractor, say) is
+ * <p>
+ * Thread-safe. Never throws from {@link #record}: a failure (of an extractor, say) is
  * logged at most once a minute and counted in {@value MeterNames#LLM_RECORDING_FAILURES}.
  */
 public final class LlmMeters implements LlmCallRecorder {
@@ -78,7 +79,8 @@ public final class LlmMeters implements LlmCallRecorder {
 			LlmUsage usage = this.usages.resolve(response);
 			String name = (model != null) ? model : (usage != null) ? usage.model() : null;
 			String tag = this.pricing.tag(name);
-			if (LlmPricing.OTHER.equals(tag) && name != null && this.loggedUnknownModels.size() < MAX_LOGGED_UNKNOWN_MODELS
+			if (LlmPricing.OTHER.equals(tag) && name != null
+					&& this.loggedUnknownModels.size() < MAX_LOGGED_UNKNOWN_MODELS
 					&& this.loggedUnknownModels.add(name)) {
 				logger.info("LLM model '" + name + "' has no price (optimization.llm.pricing): its calls and tokens "
 						+ "are counted under model=\"other\" at a cost of 0");

@@ -7,10 +7,12 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The configured price of each model, and the bounded set of model names meters are tagged
- * with: a model's tag is its configured name, or {@value #OTHER} for models without a price.
+ * The configured price of each model, and the bounded set of model names meters are
+ * tagged with: a model's tag is its configured name, or {@value #OTHER} for models
+ * without a price.
  *
- * <p>A model name matches a configured one when equal ignoring case, or when it starts with
+ * <p>
+ * A model name matches a configured one when equal ignoring case, or when it starts with
  * the configured name followed by {@code -} (providers answer with dated versions:
  * {@code gpt-4o-mini-2024-07-18} is priced as {@code gpt-4o-mini}); the longest such name
  * wins. Immutable and thread-safe.
@@ -38,8 +40,8 @@ public final class LlmPricing {
 			}
 			String lower = name.toLowerCase(Locale.ROOT);
 			if (OTHER.equals(lower)) {
-				throw new IllegalArgumentException("'" + OTHER + "' is the tag of models without a price; it cannot "
-						+ "be priced itself");
+				throw new IllegalArgumentException(
+						"'" + OTHER + "' is the tag of models without a price; it cannot " + "be priced itself");
 			}
 			if (this.namesByLowerCase.put(lower, name) != null) {
 				throw new IllegalArgumentException("Model '" + name + "' is priced twice (names ignore case)");

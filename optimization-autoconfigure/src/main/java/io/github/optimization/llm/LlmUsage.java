@@ -1,9 +1,9 @@
 package io.github.optimization.llm;
 
 /**
- * What one LLM (or paid API) call used: the model that answered and the tokens it read and
- * wrote. A result type that implements this lets the cache count the tokens and money each
- * call spent and each cache hit saved, with no further configuration; a record with
+ * What one LLM (or paid API) call used: the model that answered and the tokens it read
+ * and wrote. A result type that implements this lets the cache count the tokens and money
+ * each call spent and each cache hit saved, with no further configuration; a record with
  * components {@code model}, {@code inputTokens} and {@code outputTokens} implements it as
  * written.
  *

@@ -11,12 +11,13 @@ import org.springframework.aop.ProxyMethodInvocation;
 import org.springframework.cache.Cache;
 
 /**
- * {@link CachedLlmResponse} methods returning Reactor's {@code Mono}. Loaded only when such a
- * method is called, so Reactor stays an optional dependency.
+ * {@link CachedLlmResponse} methods returning Reactor's {@code Mono}. Loaded only when
+ * such a method is called, so Reactor stays an optional dependency.
  *
- * <p>The returned {@code Mono} is lazy: nothing (no cache lookup, no call of the method) runs
- * until it is subscribed to, and each subscription looks up (and on a miss calls the method)
- * afresh. The cache mode and key are those of the call that returned it.
+ * <p>
+ * The returned {@code Mono} is lazy: nothing (no cache lookup, no call of the method)
+ * runs until it is subscribed to, and each subscription looks up (and on a miss calls the
+ * method) afresh. The cache mode and key are those of the call that returned it.
  */
 final class MonoResults {
 
@@ -41,11 +42,12 @@ final class MonoResults {
 			return proceed(call);
 		}
 		if (mode == LlmCacheMode.REFRESH) {
-			// The write may block for the cache's Redis timeout: off the provider's thread.
-			return proceed(call).flatMap((value) -> Mono
-				.fromRunnable(() -> CachedLlmResponseInterceptor.store(cache, key, value, operation))
-				.subscribeOn(Schedulers.boundedElastic())
-				.thenReturn(value));
+			// The write may block for the cache's Redis timeout: off the provider's
+			// thread.
+			return proceed(call).flatMap(
+					(value) -> Mono.fromRunnable(() -> CachedLlmResponseInterceptor.store(cache, key, value, operation))
+						.subscribeOn(Schedulers.boundedElastic())
+						.thenReturn(value));
 		}
 		boolean store = mode != LlmCacheMode.NO_STORE;
 		if (cache instanceof TieredCache tiered) {

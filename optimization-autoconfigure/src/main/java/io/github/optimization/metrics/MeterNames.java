@@ -3,8 +3,9 @@ package io.github.optimization.metrics;
 /**
  * Every meter name this project registers. The names are part of the public contract and
  * documented in {@code docs/metrics.md} (cache and LLM) and {@code docs/database.md}
- * (database). Tags are bounded: cache name, cache manager, tier, result, reason, pool, model
- * (configured models and {@code other}), type; never a key, argument, prompt or SQL text.
+ * (database). Tags are bounded: cache name, cache manager, tier, result, reason, pool,
+ * model (configured models and {@code other}), type; never a key, argument, prompt or SQL
+ * text.
  */
 public final class MeterNames {
 
@@ -23,7 +24,9 @@ public final class MeterNames {
 	/** Calls to the Redis level that failed (connection, timeout, server error). */
 	public static final String CACHE_L2_ERRORS = "optimization.cache.l2.errors";
 
-	/** Values refused by the codec, tagged {@code reason=foreign|corrupt|oversized|type}. */
+	/**
+	 * Values refused by the codec, tagged {@code reason=foreign|corrupt|oversized|type}.
+	 */
 	public static final String CACHE_CODEC_REJECTS = "optimization.cache.codec.rejects";
 
 	/** Calls to the Redis level not made because the circuit breaker was open. */
@@ -33,15 +36,15 @@ public final class MeterNames {
 	public static final String CACHE_L2_TIMEOUTS = "optimization.cache.l2.timeouts";
 
 	/**
-	 * Loaded values written back to Redis and deleted again because the write landed after
-	 * another instance's change of the key.
+	 * Loaded values written back to Redis and deleted again because the write landed
+	 * after another instance's change of the key.
 	 */
 	public static final String CACHE_L2_WRITE_BACKS_UNDONE = "optimization.cache.l2.writebacks.undone";
 
 	/**
 	 * Lookups answered with a stale value, tagged {@code reason=revalidate} (within the
-	 * stale-while-revalidate window, while a background refresh runs) or {@code reason=error}
-	 * (within the stale-if-error window, because the loader threw).
+	 * stale-while-revalidate window, while a background refresh runs) or
+	 * {@code reason=error} (within the stale-if-error window, because the loader threw).
 	 */
 	public static final String CACHE_STALE_SERVED = "optimization.cache.stale.served";
 
@@ -53,14 +56,15 @@ public final class MeterNames {
 
 	/**
 	 * Attempts to take a cluster-wide load lock ({@code SET NX PX}), a counter tagged
-	 * {@code result=acquired|busy|unavailable}. Only for caches with cluster single flight.
+	 * {@code result=acquired|busy|unavailable}. Only for caches with cluster single
+	 * flight.
 	 */
 	public static final String CACHE_LOCK_ACQUISITIONS = "optimization.cache.lock.acquisitions";
 
 	/**
 	 * Waits for another instance's load of a cold key, a timer tagged
-	 * {@code result=value|takeover|timeout|unavailable|changed}. Only for caches with cluster
-	 * single flight.
+	 * {@code result=value|takeover|timeout|unavailable|changed}. Only for caches with
+	 * cluster single flight.
 	 */
 	public static final String CACHE_LOCK_WAITS = "optimization.cache.lock.waits";
 
@@ -76,13 +80,17 @@ public final class MeterNames {
 	/** Invalidation messages from other instances that were applied. */
 	public static final String INVALIDATIONS_RECEIVED = "optimization.cache.invalidations.received";
 
-	/** Invalidation messages dropped, tagged {@code reason=malformed|oversized|overflow}. */
+	/**
+	 * Invalidation messages dropped, tagged {@code reason=malformed|oversized|overflow}.
+	 */
 	public static final String INVALIDATIONS_DROPPED = "optimization.cache.invalidations.dropped";
 
 	/** Invalidation messages that could not be published (Redis down or breaker open). */
 	public static final String INVALIDATIONS_PUBLISH_FAILURES = "optimization.cache.invalidations.publish.failures";
 
-	/** Times every in-process entry was dropped, tagged {@code reason} (see FlushReason). */
+	/**
+	 * Times every in-process entry was dropped, tagged {@code reason} (see FlushReason).
+	 */
 	public static final String L1_FLUSHES = "optimization.cache.l1.flushes";
 
 	/**
@@ -93,24 +101,35 @@ public final class MeterNames {
 
 	/**
 	 * Completed calls of cached LLM methods and ChatClient calls, a counter tagged
-	 * {@code model} and {@code result=hit|miss}; {@code hit} means the provider was not called
-	 * for this call (cache hit, another caller's load, stale value).
+	 * {@code model} and {@code result=hit|miss}; {@code hit} means the provider was not
+	 * called for this call (cache hit, another caller's load, stale value).
 	 */
 	public static final String LLM_CALLS = "optimization.llm.calls";
 
-	/** Tokens of responses the provider produced, tagged {@code model} and {@code type=input|output}. */
+	/**
+	 * Tokens of responses the provider produced, tagged {@code model} and
+	 * {@code type=input|output}.
+	 */
 	public static final String LLM_TOKENS_SPENT = "optimization.llm.tokens.spent";
 
-	/** Tokens of responses served without calling the provider, tagged {@code model} and {@code type}. */
+	/**
+	 * Tokens of responses served without calling the provider, tagged {@code model} and
+	 * {@code type}.
+	 */
 	public static final String LLM_TOKENS_SAVED = "optimization.llm.tokens.saved";
 
 	/** USD paid for the tokens spent (at the configured prices), tagged {@code model}. */
 	public static final String LLM_COST_SPENT = "optimization.llm.cost.spent";
 
-	/** USD not paid thanks to the cache (saved tokens at the configured prices), tagged {@code model}. */
+	/**
+	 * USD not paid thanks to the cache (saved tokens at the configured prices), tagged
+	 * {@code model}.
+	 */
 	public static final String LLM_COST_SAVED = "optimization.llm.cost.saved";
 
-	/** Calls whose usage could not be recorded (an extractor or model expression failed). */
+	/**
+	 * Calls whose usage could not be recorded (an extractor or model expression failed).
+	 */
 	public static final String LLM_RECORDING_FAILURES = "optimization.llm.recording.failures";
 
 	private MeterNames() {

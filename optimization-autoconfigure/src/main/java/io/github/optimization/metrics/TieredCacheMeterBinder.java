@@ -16,10 +16,11 @@ import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.binder.cache.CacheMeterBinder;
 
 /**
- * Binds a {@link TieredCache}'s statistics: the standard cache meters ({@code cache.gets},
- * {@code cache.puts}, {@code cache.evictions}, {@code cache.size}) so existing dashboards
- * work, plus the tier detail under {@code optimization.cache.*} (see {@link MeterNames}).
- * Meters read counters the cache keeps anyway, so the read path never looks up a meter.
+ * Binds a {@link TieredCache}'s statistics: the standard cache meters
+ * ({@code cache.gets}, {@code cache.puts}, {@code cache.evictions}, {@code cache.size})
+ * so existing dashboards work, plus the tier detail under {@code optimization.cache.*}
+ * (see {@link MeterNames}). Meters read counters the cache keeps anyway, so the read path
+ * never looks up a meter.
  */
 public class TieredCacheMeterBinder extends CacheMeterBinder<TieredCache> {
 
@@ -93,8 +94,8 @@ public class TieredCacheMeterBinder extends CacheMeterBinder<TieredCache> {
 			.description("Loader calls after a miss")
 			.register(registry);
 		FunctionTimer
-			.builder(MeterNames.CACHE_L2_REQUESTS, s, TieredCacheStatistics::l2Requests,
-					TieredCacheStatistics::l2Nanos, TimeUnit.NANOSECONDS)
+			.builder(MeterNames.CACHE_L2_REQUESTS, s, TieredCacheStatistics::l2Requests, TieredCacheStatistics::l2Nanos,
+					TimeUnit.NANOSECONDS)
 			.tags(getTagsWithCacheName())
 			.description("Calls to the Redis level")
 			.register(registry);

@@ -7,8 +7,8 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 
 /**
  * An {@link L2Guard} backed by a resilience4j {@link CircuitBreaker}: calls are made only
- * while the breaker permits them (closed, or a half-open probe), outcomes are reported with
- * their duration, so slow calls open it as well as failures. Thread-safe.
+ * while the breaker permits them (closed, or a half-open probe), outcomes are reported
+ * with their duration, so slow calls open it as well as failures. Thread-safe.
  */
 public final class CircuitBreakerL2Guard implements L2Guard {
 

@@ -10,8 +10,8 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowT
  * The circuit breaker configuration of the cache's Redis level: a count-based window, a
  * minimum number of calls before it may open, opening on failure rate or slow-call rate
  * (slow = a large share of the command timeout), automatic transition to half-open, and a
- * bound on how long it may stay half-open. Only failures that mean "Redis is unreachable or
- * slow" are recorded (see {@link RedisFailures}); others are ignored.
+ * bound on how long it may stay half-open. Only failures that mean "Redis is unreachable
+ * or slow" are recorded (see {@link RedisFailures}); others are ignored.
  */
 public final class RedisCircuitBreakerDefaults {
 
@@ -50,7 +50,8 @@ public final class RedisCircuitBreakerDefaults {
 	 * @param slowCallDuration how long a call must take to be slow
 	 * @param waitDurationInOpenState how long it stays open before probing
 	 * @param permittedCallsInHalfOpenState probes while half-open
-	 * @param maxWaitDurationInHalfOpenState longest stay in half-open before opening again
+	 * @param maxWaitDurationInHalfOpenState longest stay in half-open before opening
+	 * again
 	 */
 	public record Settings(int slidingWindowSize, int minimumNumberOfCalls, float failureRateThreshold,
 			float slowCallRateThreshold, Duration slowCallDuration, Duration waitDurationInOpenState,

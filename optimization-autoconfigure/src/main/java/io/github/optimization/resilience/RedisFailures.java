@@ -16,10 +16,10 @@ import org.springframework.data.redis.serializer.SerializationException;
 /**
  * Sorts what a Redis call threw into "Redis is unreachable or slow" (connection failures,
  * timeouts, commands rejected while disconnected), which counts against the circuit
- * breaker, and everything else (server errors caused by a bad key or value, codec errors),
- * which must not: otherwise crafted input could open the breaker for every user. An
- * {@link IOException} counts as a network failure unless it is one of the data-format ones
- * (Jackson's, charset and compression errors).
+ * breaker, and everything else (server errors caused by a bad key or value, codec
+ * errors), which must not: otherwise crafted input could open the breaker for every user.
+ * An {@link IOException} counts as a network failure unless it is one of the data-format
+ * ones (Jackson's, charset and compression errors).
  */
 public final class RedisFailures {
 
@@ -34,7 +34,8 @@ public final class RedisFailures {
 	public static boolean isUnavailable(Throwable error) {
 		for (Throwable t = error; t != null; t = (t.getCause() != t) ? t.getCause() : null) {
 			if (isDataProblem(t)) {
-				// Bytes that cannot be encoded or decoded; some of these are IOExceptions.
+				// Bytes that cannot be encoded or decoded; some of these are
+				// IOExceptions.
 				return false;
 			}
 			if (t instanceof RedisConnectionFailureException || t instanceof QueryTimeoutException

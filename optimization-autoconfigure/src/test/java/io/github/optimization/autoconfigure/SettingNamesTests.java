@@ -31,8 +31,8 @@ class SettingNamesTests {
 	@Test
 	void everyPropertyOfTheMetadataIsASetting() throws IOException {
 		List<String> names = new ArrayList<>();
-		for (URL url : Collections.list(getClass().getClassLoader()
-			.getResources("META-INF/spring-configuration-metadata.json"))) {
+		for (URL url : Collections
+			.list(getClass().getClassLoader().getResources("META-INF/spring-configuration-metadata.json"))) {
 			names.addAll(optimizationNames(url));
 		}
 		assertThat(names).hasSizeGreaterThan(60).allSatisfy(this::assertIsASetting);

@@ -32,29 +32,28 @@ import static org.assertj.core.api.Assertions.assertThatException;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Keys under the starter's prefixes that name no setting fail startup with the nearest valid
- * name.
+ * Keys under the starter's prefixes that name no setting fail startup with the nearest
+ * valid name.
  */
 class UnknownSettingFailureAnalyzerTests {
 
-	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(TieredCacheAutoConfiguration.class,
-				JdbcOptimizationAutoConfiguration.class, LlmAutoConfiguration.class));
+	private final ApplicationContextRunner runner = new ApplicationContextRunner().withConfiguration(AutoConfigurations
+		.of(TieredCacheAutoConfiguration.class, JdbcOptimizationAutoConfiguration.class, LlmAutoConfiguration.class));
 
 	@Test
 	void misspelledSettingOfACacheFailsWithTheNearestValidName() {
 		this.runner.withPropertyValues("optimization.cache.caches.products.tll=5m")
-			.run((context) -> assertThat(analyze(context).getDescription()).contains(
-					"optimization.cache.caches.products.tll is not a known setting; "
-							+ "did you mean optimization.cache.caches.products.ttl?"));
+			.run((context) -> assertThat(analyze(context).getDescription())
+				.contains("optimization.cache.caches.products.tll is not a known setting; "
+						+ "did you mean optimization.cache.caches.products.ttl?"));
 	}
 
 	@Test
 	void misspelledSettingOfANestedGroupInACacheFails() {
 		this.runner.withPropertyValues("optimization.cache.caches.products.l1.max-size=5")
-			.run((context) -> assertThat(analyze(context).getDescription()).contains(
-					"optimization.cache.caches.products.l1.max-size is not a known setting; "
-							+ "did you mean optimization.cache.caches.products.l1.maximum-size?"));
+			.run((context) -> assertThat(analyze(context).getDescription())
+				.contains("optimization.cache.caches.products.l1.max-size is not a known setting; "
+						+ "did you mean optimization.cache.caches.products.l1.maximum-size?"));
 	}
 
 	@Test

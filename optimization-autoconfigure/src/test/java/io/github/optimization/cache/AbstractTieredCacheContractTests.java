@@ -236,14 +236,17 @@ abstract class AbstractTieredCacheContractTests {
 		return results;
 	}
 
-	/** Waits until the leader is in the loader and every other caller is parked waiting. */
+	/**
+	 * Waits until the leader is in the loader and every other caller is parked waiting.
+	 */
 	private static void awaitOthersWaiting(AtomicInteger loaderCalls) {
-		await().atMost(Duration.ofSeconds(10)).until(() -> loaderCalls.get() == 1 && Thread.getAllStackTraces()
-			.keySet()
-			.stream()
-			.filter((t) -> t.getName().startsWith("caller-"))
-			.filter((t) -> t.getState() == Thread.State.WAITING || t.getState() == Thread.State.TIMED_WAITING)
-			.count() == CALLERS);
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> loaderCalls.get() == 1 && Thread.getAllStackTraces()
+				.keySet()
+				.stream()
+				.filter((t) -> t.getName().startsWith("caller-"))
+				.filter((t) -> t.getState() == Thread.State.WAITING || t.getState() == Thread.State.TIMED_WAITING)
+				.count() == CALLERS);
 	}
 
 }

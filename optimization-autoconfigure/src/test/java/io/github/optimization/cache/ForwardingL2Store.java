@@ -3,10 +3,9 @@ package io.github.optimization.cache;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-
 /**
- * An {@link L2Store} that forwards every call to a real one; tests override single calls to
- * hold or observe them while Redis itself stays real.
+ * An {@link L2Store} that forwards every call to a real one; tests override single calls
+ * to hold or observe them while Redis itself stays real.
  */
 public class ForwardingL2Store implements L2Store {
 

@@ -5,8 +5,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 
 /**
- * An executor that only queues: a test runs the queued tasks when it chooses, so background
- * work happens at a known point. Thread-safe.
+ * An executor that only queues: a test runs the queued tasks when it chooses, so
+ * background work happens at a known point. Thread-safe.
  */
 final class ManualExecutor implements Executor {
 

@@ -25,15 +25,17 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Changes made while Redis was unreachable (the breaker open): until the repair has deleted
- * those keys in Redis, the instance that made them never reads Redis's older value back, on
- * any read path; the repair drops its own L1 copies of the repaired keys (all of them when it
- * had to clear the cache). The breaker is a switch and the repair runs when the test calls it,
- * so each step of the sequence happens at a known point.
+ * Changes made while Redis was unreachable (the breaker open): until the repair has
+ * deleted those keys in Redis, the instance that made them never reads Redis's older
+ * value back, on any read path; the repair drops its own L1 copies of the repaired keys
+ * (all of them when it had to clear the cache). The breaker is a switch and the repair
+ * runs when the test calls it, so each step of the sequence happens at a known point.
  *
- * <p>The sequence seen in a soak: Redis holds v193; with the breaker open, A puts v594 and
+ * <p>
+ * The sequence seen in a soak: Redis holds v193; with the breaker open, A puts v594 and
  * then evicts the key (its database now holds v652); the breaker closes; a peer's flush
- * message drops A's L1; A reads the key before its repair ran. It must get v652, not v193.
+ * message drops A's L1; A reads the key before its repair ran. It must get v652, not
+ * v193.
  */
 class OutageRepairTests {
 
@@ -90,8 +92,8 @@ class OutageRepairTests {
 
 	/**
 	 * Redis holds {@link #OLD} for key k; with the breaker open, A puts v594 and evicts k
-	 * (database: v652); the breaker closes and a peer's flush drops A's L1. The repair has not
-	 * run.
+	 * (database: v652); the breaker closes and a peer's flush drops A's L1. The repair
+	 * has not run.
 	 */
 	private TieredCache outageWithChangesOnA(TieredCacheManager a) {
 		TieredCache cache = (TieredCache) a.getCache("c");
@@ -163,7 +165,8 @@ class OutageRepairTests {
 			.lockPollInterval(Duration.ofMillis(5))
 			.build("c");
 		TieredCache cache = outageWithChangesOnA(manager(clustered));
-		// Another instance holds the load lock (and crashed): A waits, polling Redis, until the
+		// Another instance holds the load lock (and crashed): A waits, polling Redis,
+		// until the
 		// lock expires, then loads under it.
 		byte[] lockKey = new RedisKeyScheme("opt:", 1).forCache("c").lockKey("k");
 		redis.adminBytes().psetex(lockKey, 300, "crashed".getBytes());
@@ -182,7 +185,8 @@ class OutageRepairTests {
 		this.database.set("v594");
 		cache.put("k", "v594", new LoadOptions(Duration.ofSeconds(10), null, null));
 		this.breaker.open = false;
-		// A's own entry turns stale: the next read serves it and refreshes it in the background.
+		// A's own entry turns stale: the next read serves it and refreshes it in the
+		// background.
 		this.ticker.advance(Duration.ofSeconds(11));
 		this.clock.advance(Duration.ofSeconds(11));
 		this.database.set("v652");

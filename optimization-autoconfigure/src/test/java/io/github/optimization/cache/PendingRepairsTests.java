@@ -8,8 +8,9 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * What a cache remembers of the changes that did not reach Redis, and how a repair forgets
- * them: only once Redis and this instance were repaired, never a mark that raced the repair.
+ * What a cache remembers of the changes that did not reach Redis, and how a repair
+ * forgets them: only once Redis and this instance were repaired, never a mark that raced
+ * the repair.
  */
 class PendingRepairsTests {
 
@@ -79,7 +80,8 @@ class PendingRepairsTests {
 	@Test
 	void aKeyMarkedAgainWhileItsRepairRunsStaysCovered() {
 		this.repairs.keyChangeFailed("a");
-		// The key's change fails again after the repair deleted it but before it forgets it.
+		// The key's change fails again after the repair deleted it but before it forgets
+		// it.
 		this.redis.onDelete = () -> this.repairs.keyChangeFailed("a");
 		assertThat(this.repairs.repair(this.redis, this.onRepaired)).isFalse();
 		assertThat(this.repairs.covers("a")).isTrue();

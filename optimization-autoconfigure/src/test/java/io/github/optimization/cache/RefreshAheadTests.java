@@ -11,8 +11,9 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Refresh-ahead: a read of a fresh entry in the last {@code refreshAhead × TTL} of its life
- * returns it and starts one background refresh, so a hot key never expires (RELIABILITY F17).
+ * Refresh-ahead: a read of a fresh entry in the last {@code refreshAhead × TTL} of its
+ * life returns it and starts one background refresh, so a hot key never expires
+ * (RELIABILITY F17).
  */
 class RefreshAheadTests {
 
@@ -93,7 +94,8 @@ class RefreshAheadTests {
 				for (java.util.concurrent.Future<?> read : reads) {
 					read.get();
 				}
-				// Background work takes no fake time: let a started refresh finish before time moves on.
+				// Background work takes no fake time: let a started refresh finish before
+				// time moves on.
 				background.awaitIdle();
 			}
 			long windows = run.toMillis() / ttl.toMillis();

@@ -25,7 +25,8 @@ class RefreshExecutorTests {
 	@Test
 	void aRefreshBeyondThePoolAndItsQueueIsDroppedAndTheStaleValueStillServed() throws Exception {
 		TieredCacheManager manager = TieredCacheManager.builder()
-			.cache("c", CacheSpec.builder().ttl(TTL).ttlJitter(0).staleWhileRevalidate(Duration.ofMinutes(5)).build("t"))
+			.cache("c",
+					CacheSpec.builder().ttl(TTL).ttlJitter(0).staleWhileRevalidate(Duration.ofMinutes(5)).build("t"))
 			.ticker(this.ticker)
 			.executor(Runnable::run)
 			.refreshThreads(1)
@@ -48,15 +49,16 @@ class RefreshExecutorTests {
 				assertThat(value).as("stale at once, refreshed or not").isEqualTo(key + "1");
 			}
 			assertThat(cache.getStatistics().refreshes(RefreshTrigger.STALE, false))
-				.as("a runs, b waits in the queue, c is refused").isEqualTo(1);
+				.as("a runs, b waits in the queue, c is refused")
+				.isEqualTo(1);
 			release.countDown();
 			await().atMost(Duration.ofSeconds(10))
 				.until(() -> cache.getStatistics().refreshes(RefreshTrigger.STALE, true) == 2);
 			assertThat(cache.getOrLoad("a", () -> "unused", LoadOptions.DEFAULT)).isEqualTo("a2");
 			assertThat(cache.getOrLoad("c", () -> "c2", LoadOptions.DEFAULT)).as("still stale, refresh again")
 				.isEqualTo("c1");
-			await().atMost(Duration.ofSeconds(10)).until(() -> "c2".equals(cache.getOrLoad("c", () -> "c3",
-					LoadOptions.DEFAULT)));
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> "c2".equals(cache.getOrLoad("c", () -> "c3", LoadOptions.DEFAULT)));
 			assertThat(refreshes.get()).isEqualTo(2);
 		}
 		finally {
@@ -67,7 +69,8 @@ class RefreshExecutorTests {
 	@Test
 	void callersWaitingForARefreshThatWillNeverRunLoadThemselves() throws Exception {
 		TieredCacheManager manager = TieredCacheManager.builder()
-			.cache("c", CacheSpec.builder().ttl(TTL).ttlJitter(0).staleWhileRevalidate(Duration.ofMinutes(5)).build("t"))
+			.cache("c",
+					CacheSpec.builder().ttl(TTL).ttlJitter(0).staleWhileRevalidate(Duration.ofMinutes(5)).build("t"))
 			.ticker(this.ticker)
 			.executor(Runnable::run)
 			.refreshThreads(1)
@@ -80,7 +83,8 @@ class RefreshExecutorTests {
 		CountDownLatch never = new CountDownLatch(1);
 		cache.getOrLoad("a", () -> never.await(10, TimeUnit.SECONDS), LoadOptions.DEFAULT);
 		cache.getOrLoad("b", () -> "b2", LoadOptions.DEFAULT);
-		// a's refresh holds the only thread; b's waits in the queue. Past the window, callers of
+		// a's refresh holds the only thread; b's waits in the queue. Past the window,
+		// callers of
 		// b wait for that queued refresh.
 		this.ticker.advance(Duration.ofMinutes(5));
 		long missesBefore = cache.getStatistics().misses();

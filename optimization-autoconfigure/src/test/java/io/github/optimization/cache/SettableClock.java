@@ -7,8 +7,8 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /**
- * A wall clock that stands still until a test moves it, for the expiry times stored in Redis
- * (the in-process level uses a {@link FakeTicker}). Thread-safe.
+ * A wall clock that stands still until a test moves it, for the expiry times stored in
+ * Redis (the in-process level uses a {@link FakeTicker}). Thread-safe.
  */
 public final class SettableClock extends Clock {
 

@@ -15,8 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Serve-stale-on-error in the in-process level: when the loader of an expired key throws, a
- * value stale by less than the stale-if-error window is returned instead, and counted.
+ * Serve-stale-on-error in the in-process level: when the loader of an expired key throws,
+ * a value stale by less than the stale-if-error window is returned instead, and counted.
  */
 class StaleIfErrorTests {
 

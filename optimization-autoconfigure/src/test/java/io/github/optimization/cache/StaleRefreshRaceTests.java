@@ -7,8 +7,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A background refresh is a flight: a put, eviction, clear or invalidation while it runs wins
- * over the refresh's older value. The refresh runs when the test says so.
+ * A background refresh is a flight: a put, eviction, clear or invalidation while it runs
+ * wins over the refresh's older value. The refresh runs when the test says so.
  */
 class StaleRefreshRaceTests {
 

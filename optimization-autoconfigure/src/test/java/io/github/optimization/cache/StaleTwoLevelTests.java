@@ -21,9 +21,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * The stale options with a real Redis: entries live there for their physical life while their
- * envelope keeps the fresh-until time, so an instance with an empty L1 serves a stale value
- * from Redis. Redis time is real; the expiry times in envelopes come from a settable clock.
+ * The stale options with a real Redis: entries live there for their physical life while
+ * their envelope keeps the fresh-until time, so an instance with an empty L1 serves a
+ * stale value from Redis. Redis time is real; the expiry times in envelopes come from a
+ * settable clock.
  */
 class StaleTwoLevelTests {
 
@@ -126,8 +127,7 @@ class StaleTwoLevelTests {
 		assertThat(reader.getStatistics().staleServedOnError()).isEqualTo(1);
 		assertThat(this.background.pending()).isZero();
 		this.clock.advance(MAX_STALENESS.minus(WINDOW));
-		assertThatExceptionOfType(ValueRetrievalException.class)
-			.isThrownBy(() -> instance().get("k", this.failing))
+		assertThatExceptionOfType(ValueRetrievalException.class).isThrownBy(() -> instance().get("k", this.failing))
 			.withCauseInstanceOf(IllegalStateException.class);
 	}
 

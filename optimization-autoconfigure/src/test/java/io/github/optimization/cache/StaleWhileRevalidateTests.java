@@ -19,8 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Stale-while-revalidate in the in-process level: a stale entry within its window is returned
- * at once and one background load replaces it. Time is a fake ticker.
+ * Stale-while-revalidate in the in-process level: a stale entry within its window is
+ * returned at once and one background load replaces it. Time is a fake ticker.
  */
 class StaleWhileRevalidateTests {
 
@@ -74,7 +74,8 @@ class StaleWhileRevalidateTests {
 			}
 			start.countDown();
 			for (Future<Object> result : results) {
-				assertThat(result.get(10, TimeUnit.SECONDS)).as("returned while the refresh is blocked").isEqualTo("old");
+				assertThat(result.get(10, TimeUnit.SECONDS)).as("returned while the refresh is blocked")
+					.isEqualTo("old");
 			}
 		}
 		finally {

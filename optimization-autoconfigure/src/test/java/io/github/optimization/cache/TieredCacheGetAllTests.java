@@ -23,8 +23,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
- * {@link TieredCache#getAll}: L1, then one MGET, then one loader call with exactly the missing
- * keys, over a real Redis whose command counts are read from {@code INFO commandstats}.
+ * {@link TieredCache#getAll}: L1, then one MGET, then one loader call with exactly the
+ * missing keys, over a real Redis whose command counts are read from
+ * {@code INFO commandstats}.
  */
 class TieredCacheGetAllTests {
 
@@ -65,7 +66,9 @@ class TieredCacheGetAllTests {
 	private Function<Set<Long>, Map<Long, String>> database() {
 		return (ids) -> {
 			this.loaderCalls.add(Set.copyOf(ids));
-			return ids.stream().filter((id) -> id != 13 && id != 14).collect(Collectors.toMap((id) -> id, (id) -> "user-" + id));
+			return ids.stream()
+				.filter((id) -> id != 13 && id != 14)
+				.collect(Collectors.toMap((id) -> id, (id) -> "user-" + id));
 		};
 	}
 
@@ -89,7 +92,8 @@ class TieredCacheGetAllTests {
 		assertThat(redis.commandCount("set")).as("SETs of the loaded values").isEqualTo(6);
 
 		assertThat(cache.getAll(IDS, database(), LoadOptions.DEFAULT)).isEqualTo(users);
-		assertThat(peer.getAll(IDS, database(), LoadOptions.DEFAULT)).as("another instance, from Redis").isEqualTo(users);
+		assertThat(peer.getAll(IDS, database(), LoadOptions.DEFAULT)).as("another instance, from Redis")
+			.isEqualTo(users);
 		assertThat(this.loaderCalls).as("loader calls after the first").hasSize(1);
 		assertThat(redis.commandCount("mget")).as("MGETs: the first call and the peer's").isEqualTo(2);
 	}
@@ -138,11 +142,9 @@ class TieredCacheGetAllTests {
 	void loaderExceptionsReachTheCallerUnchangedAndNothingIsCached() {
 		TieredCache cache = cache(CacheSpec.defaults());
 
-		assertThatIllegalStateException()
-			.isThrownBy(() -> cache.getAll(List.of(1L), (ids) -> {
-				throw new IllegalStateException("database down");
-			}, LoadOptions.DEFAULT))
-			.withMessage("database down");
+		assertThatIllegalStateException().isThrownBy(() -> cache.getAll(List.of(1L), (ids) -> {
+			throw new IllegalStateException("database down");
+		}, LoadOptions.DEFAULT)).withMessage("database down");
 
 		assertThat(cache.get(1L)).isNull();
 		assertThat(cache.getStatistics().loadFailures()).isEqualTo(1);
@@ -154,7 +156,8 @@ class TieredCacheGetAllTests {
 		cache.put(1L, "user-1");
 		redis.resetCommandStats();
 
-		assertThat(cache.getAll(List.of(1L, 1L), database(), LoadOptions.DEFAULT)).containsExactly(Map.entry(1L, "user-1"));
+		assertThat(cache.getAll(List.of(1L, 1L), database(), LoadOptions.DEFAULT))
+			.containsExactly(Map.entry(1L, "user-1"));
 		assertThat(cache.getAll(List.of(), database(), LoadOptions.DEFAULT)).isEmpty();
 
 		assertThat(redis.commandCount("mget")).isZero();
@@ -187,9 +190,9 @@ class TieredCacheGetAllTests {
 		assertThat(this.loaderCalls).as("only the stale id is reloaded, never returned stale")
 			.containsExactly(Set.of(1L));
 		assertThat(users).containsEntry(1L, "user-1").containsEntry(2L, "user-2-fresh");
-		assertThat(redis.adminBytes().pttl(new io.github.optimization.cache.key.RedisKeyScheme("opt:", 1)
-			.forCache("users")
-			.redisKey(1L))).as("written back with the stale window in its physical life")
+		assertThat(redis.adminBytes()
+			.pttl(new io.github.optimization.cache.key.RedisKeyScheme("opt:", 1).forCache("users").redisKey(1L)))
+			.as("written back with the stale window in its physical life")
 			.isGreaterThan(java.time.Duration.ofMinutes(14).toMillis());
 	}
 

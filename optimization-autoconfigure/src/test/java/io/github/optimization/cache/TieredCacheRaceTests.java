@@ -146,8 +146,10 @@ class TieredCacheRaceTests {
 
 	@Test
 	void dynamicCachesAreCapped() {
-		TieredCacheManager manager = TieredCacheManager.builder().dynamicLimit(3).cache("configured",
-				CacheSpec.defaults()).build();
+		TieredCacheManager manager = TieredCacheManager.builder()
+			.dynamicLimit(3)
+			.cache("configured", CacheSpec.defaults())
+			.build();
 		AtomicInteger created = new AtomicInteger();
 		for (int i = 0; i < 10; i++) {
 			if (manager.getCache("name-" + i) != null) {
@@ -225,7 +227,10 @@ class TieredCacheRaceTests {
 
 	}
 
-	/** A cache that tracks keys for invalidations from other instances (a silent publisher). */
+	/**
+	 * A cache that tracks keys for invalidations from other instances (a silent
+	 * publisher).
+	 */
 	private TieredCache trackingCache() {
 		InvalidationPublisher silent = new InvalidationPublisher() {
 			@Override
@@ -279,7 +284,8 @@ class TieredCacheRaceTests {
 		// The put marks the key changed, then waits before its SET.
 		CompletableFuture<Void> put = CompletableFuture.runAsync(() -> cache.put("k", "v2"));
 		store.setGate.awaitArrived();
-		// A load that starts now reads the old value from Redis, then waits before using it.
+		// A load that starts now reads the old value from Redis, then waits before using
+		// it.
 		CompletableFuture<Object> load = CompletableFuture
 			.supplyAsync(() -> cache.getOrLoad("k", () -> "loaded", LoadOptions.DEFAULT));
 		store.getGate.awaitArrived();
@@ -290,7 +296,10 @@ class TieredCacheRaceTests {
 		assertThat(cache.getFromL1("k").get()).as("but the put's value stays in L1").isEqualTo("v2");
 	}
 
-	/** Holds the next GET (after reading) and the next SET (before writing), independently. */
+	/**
+	 * Holds the next GET (after reading) and the next SET (before writing),
+	 * independently.
+	 */
 	static final class GateStore extends ForwardingL2Store {
 
 		final Gate getGate = new Gate();

@@ -27,8 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What the shared level adds: entries shared between instances, L1 filled from L2 for at
- * most the remaining L2 life, SCAN-based clearing, bad bytes as misses, Redis failures kept
- * from the caller.
+ * most the remaining L2 life, SCAN-based clearing, bad bytes as misses, Redis failures
+ * kept from the caller.
  */
 class TwoLevelTieredCacheTests {
 
@@ -111,8 +111,7 @@ class TwoLevelTieredCacheTests {
 		assertThat(reader.get("k")).isNotNull();
 		assertThat(reader.getStatistics().l2Hits()).isEqualTo(1);
 		this.ticker.advance(Duration.ofMillis(1));
-		assertThat(reader.get("k")).as("L1 expired with the L2 entry's remaining 6s; Redis still has it")
-			.isNotNull();
+		assertThat(reader.get("k")).as("L1 expired with the L2 entry's remaining 6s; Redis still has it").isNotNull();
 		assertThat(reader.getStatistics().l2Hits()).isEqualTo(2);
 	}
 
@@ -201,8 +200,9 @@ class TwoLevelTieredCacheTests {
 	void garbageAndForeignJsonAreMisses() {
 		TieredCache cache = (TieredCache) manager().build().getCache("users");
 		redis.adminBytes().set(redisKey("users", "garbage"), new byte[] { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 });
-		redis.adminBytes().set(redisKey("users", "json"),
-				"{\"@class\":\"java.net.URL\",\"val\":\"http://x\"}".getBytes(StandardCharsets.UTF_8));
+		redis.adminBytes()
+			.set(redisKey("users", "json"),
+					"{\"@class\":\"java.net.URL\",\"val\":\"http://x\"}".getBytes(StandardCharsets.UTF_8));
 		assertThat(cache.get("garbage")).isNull();
 		assertThat(cache.get("json")).isNull();
 		long rejected = 0;
@@ -216,13 +216,14 @@ class TwoLevelTieredCacheTests {
 	void redisDownNeverReachesTheCaller() {
 		RedisServerExtension doomed = new RedisServerExtension();
 		doomed.start();
-		// Outage tuning is the subject of its own tests; here a short timeout and rejecting
+		// Outage tuning is the subject of its own tests; here a short timeout and
+		// rejecting
 		// commands while disconnected keep this test fast.
-		LettuceConnectionFactory factory = doomed.newConnectionFactory((client) -> client
-			.commandTimeout(Duration.ofMillis(200))
-			.clientOptions(io.lettuce.core.ClientOptions.builder()
-				.disconnectedBehavior(io.lettuce.core.ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-				.build()));
+		LettuceConnectionFactory factory = doomed
+			.newConnectionFactory((client) -> client.commandTimeout(Duration.ofMillis(200))
+				.clientOptions(io.lettuce.core.ClientOptions.builder()
+					.disconnectedBehavior(io.lettuce.core.ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+					.build()));
 		try {
 			TieredCache cache = (TieredCache) TieredCacheManager.builder()
 				.l2Store(new RedisL2Store(factory))

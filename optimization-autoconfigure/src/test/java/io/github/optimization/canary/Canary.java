@@ -1,8 +1,8 @@
 package io.github.optimization.canary;
 
 /**
- * Stands for a gadget class named in a stored type descriptor. Outside every allowed package;
- * if anything initializes it, {@link CanaryFlags#INITIALIZED} says so.
+ * Stands for a gadget class named in a stored type descriptor. Outside every allowed
+ * package; if anything initializes it, {@link CanaryFlags#INITIALIZED} says so.
  */
 public class Canary {
 

@@ -4,9 +4,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Records which canary classes were initialized and whether a {@code readObject} ran. Tests
- * read these flags and never touch the canary classes themselves (a class literal would load
- * them).
+ * Records which canary classes were initialized and whether a {@code readObject} ran.
+ * Tests read these flags and never touch the canary classes themselves (a class literal
+ * would load them).
  */
 public final class CanaryFlags {
 

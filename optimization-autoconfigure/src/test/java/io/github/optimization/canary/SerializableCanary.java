@@ -5,8 +5,9 @@ import java.io.ObjectInputStream;
 import java.io.Serializable;
 
 /**
- * A serializable class whose {@code readObject} records that it ran: proof that bytes were
- * handed to an {@link ObjectInputStream}. Only tests write it (with an ObjectOutputStream).
+ * A serializable class whose {@code readObject} records that it ran: proof that bytes
+ * were handed to an {@link ObjectInputStream}. Only tests write it (with an
+ * ObjectOutputStream).
  */
 public class SerializableCanary implements Serializable {
 

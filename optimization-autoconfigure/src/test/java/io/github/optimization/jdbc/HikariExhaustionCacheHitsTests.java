@@ -18,17 +18,18 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * F18, second half: while every connection of the pool is taken, cache hits do not touch the
- * pool and keep their latency (bounds relative to a baseline measured in the same test).
+ * F18, second half: while every connection of the pool is taken, cache hits do not touch
+ * the pool and keep their latency (bounds relative to a baseline measured in the same
+ * test).
  */
 class HikariExhaustionCacheHitsTests {
 
 	private static final int CALLS = 2_000;
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(BootAutoConfigurations.DATA_SOURCE,
-				JdbcOptimizationAutoConfiguration.class, BootAutoConfigurations.JDBC_TEMPLATE,
-				TieredCacheAutoConfiguration.class))
+		.withConfiguration(
+				AutoConfigurations.of(BootAutoConfigurations.DATA_SOURCE, JdbcOptimizationAutoConfiguration.class,
+						BootAutoConfigurations.JDBC_TEMPLATE, TieredCacheAutoConfiguration.class))
 		.withPropertyValues("optimization.jdbc.slow-query-threshold=0",
 				"spring.datasource.url=" + HikariTuningTests.URL, "spring.datasource.username=postgres",
 				"spring.datasource.hikari.maximum-pool-size=2", "spring.datasource.hikari.connection-timeout=500");

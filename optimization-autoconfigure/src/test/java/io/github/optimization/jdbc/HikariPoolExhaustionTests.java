@@ -35,10 +35,10 @@ class HikariPoolExhaustionTests {
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		// The pool is the subject: no slow-query proxy around it.
 		.withPropertyValues("optimization.jdbc.slow-query-threshold=0")
-		.withConfiguration(AutoConfigurations.of(BootAutoConfigurations.DATA_SOURCE,
-				JdbcOptimizationAutoConfiguration.class, BootAutoConfigurations.METRICS,
-				BootAutoConfigurations.COMPOSITE_METER_REGISTRY, BootAutoConfigurations.SIMPLE_METRICS_EXPORT,
-				BootAutoConfigurations.DATA_SOURCE_POOL_METRICS))
+		.withConfiguration(
+				AutoConfigurations.of(BootAutoConfigurations.DATA_SOURCE, JdbcOptimizationAutoConfiguration.class,
+						BootAutoConfigurations.METRICS, BootAutoConfigurations.COMPOSITE_METER_REGISTRY,
+						BootAutoConfigurations.SIMPLE_METRICS_EXPORT, BootAutoConfigurations.DATA_SOURCE_POOL_METRICS))
 		.withPropertyValues("spring.datasource.url=" + HikariTuningTests.URL, "spring.datasource.username=postgres",
 				"spring.datasource.hikari.pool-name=exhaustion", "spring.datasource.hikari.maximum-pool-size=2",
 				"spring.datasource.hikari.connection-timeout=" + CONNECTION_TIMEOUT_MS);
@@ -84,9 +84,11 @@ class HikariPoolExhaustionTests {
 					throw new AssertionError(ex);
 				}
 			}, this.waiter);
-			// HikariCP's meters cache the pool's statistics for a second: read the gauge only
+			// HikariCP's meters cache the pool's statistics for a second: read the gauge
+			// only
 			// once the caller is known to wait, and for the first time in this context.
-			await().atMost(Duration.ofMillis(CONNECTION_TIMEOUT_MS)).pollInterval(Duration.ofMillis(5))
+			await().atMost(Duration.ofMillis(CONNECTION_TIMEOUT_MS))
+				.pollInterval(Duration.ofMillis(5))
 				.until(() -> pool.getHikariPoolMXBean().getThreadsAwaitingConnection() > 0);
 			assertThat(pending.value()).isPositive();
 			long waited = third.get(5, TimeUnit.SECONDS);
@@ -102,7 +104,8 @@ class HikariPoolExhaustionTests {
 					throw new AssertionError(ex);
 				}
 			}, this.waiter);
-			await().atMost(Duration.ofMillis(CONNECTION_TIMEOUT_MS)).pollInterval(Duration.ofMillis(5))
+			await().atMost(Duration.ofMillis(CONNECTION_TIMEOUT_MS))
+				.pollInterval(Duration.ofMillis(5))
 				.until(() -> pool.getHikariPoolMXBean().getThreadsAwaitingConnection() > 0);
 			first.close();
 			assertThat(fourth.get(5, TimeUnit.SECONDS)).isTrue();

@@ -62,7 +62,8 @@ class ReplicaRoutingTests {
 				BootAutoConfigurations.DATA_SOURCE, BootAutoConfigurations.DATA_SOURCE_TRANSACTION_MANAGER,
 				BootAutoConfigurations.JDBC_TEMPLATE, BootAutoConfigurations.TRANSACTION))
 		.withPropertyValues("spring.datasource.url=" + SERVER + "test", "spring.datasource.username=postgres",
-				// Routing is the subject here; slow-query wrapping has its own tests (and one below).
+				// Routing is the subject here; slow-query wrapping has its own tests (and
+				// one below).
 				"optimization.jdbc.slow-query-threshold=0");
 
 	@BeforeAll
@@ -92,9 +93,8 @@ class ReplicaRoutingTests {
 	@Test
 	void aSlowStatementOnAReplicaIsCountedOnceWithTheReplicasPoolTag() {
 		withReplicas(url(REPLICA_A))
-			.withConfiguration(AutoConfigurations.of(
-					BootAutoConfigurations.METRICS, BootAutoConfigurations.COMPOSITE_METER_REGISTRY,
-					BootAutoConfigurations.SIMPLE_METRICS_EXPORT))
+			.withConfiguration(AutoConfigurations.of(BootAutoConfigurations.METRICS,
+					BootAutoConfigurations.COMPOSITE_METER_REGISTRY, BootAutoConfigurations.SIMPLE_METRICS_EXPORT))
 			.withPropertyValues("optimization.jdbc.slow-query-threshold=100ms")
 			.run((context) -> {
 				readOnly(context, () -> context.getBean(JdbcTemplate.class)
@@ -137,7 +137,8 @@ class ReplicaRoutingTests {
 	void writesAndOtherTransactionsNeverReachAReplica() throws SQLException {
 		long primaryWrites = countWrites("test");
 		withReplicas(url(REPLICA_A), url(REPLICA_B)).run((context) -> {
-			// open both replica pools first, so "no connection taken" is not trivially true
+			// open both replica pools first, so "no connection taken" is not trivially
+			// true
 			readOnly(context, () -> whoami(context));
 			readOnly(context, () -> whoami(context));
 			HikariDataSource replica1 = context.getBean("replica-1DataSource", HikariDataSource.class);
@@ -211,8 +212,7 @@ class ReplicaRoutingTests {
 				assertThat(registry.get("hikaricp.connections").tag("pool", "replica-2").gauge()).isNotNull();
 				String primaryPool = context.getBean("dataSource", HikariDataSource.class).getPoolName();
 				assertThat(registry.get("hikaricp.connections").tag("pool", primaryPool).gauge()).isNotNull();
-				assertThat(registry.get("jdbc.connections.max").tag("name", "replica-1").gauge().value())
-					.isPositive();
+				assertThat(registry.get("jdbc.connections.max").tag("name", "replica-1").gauge().value()).isPositive();
 			});
 	}
 
@@ -319,8 +319,7 @@ class ReplicaRoutingTests {
 	private static long countWrites(String database) throws SQLException {
 		try (Connection connection = DriverManager.getConnection(url(database), "postgres", null);
 				Statement statement = connection.createStatement();
-				ResultSet result = statement
-					.executeQuery("SELECT count(*) FROM " + TABLE + " WHERE kind = 'write'")) {
+				ResultSet result = statement.executeQuery("SELECT count(*) FROM " + TABLE + " WHERE kind = 'write'")) {
 			result.next();
 			return result.getLong(1);
 		}

@@ -138,8 +138,8 @@ class SlowQueryAutoConfigurationTests {
 	@Test
 	void withoutMicrometerSlowStatementsAreStillLogged(CapturedOutput output) {
 		new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(JdbcOptimizationAutoConfiguration.class,
-					BootAutoConfigurations.DATA_SOURCE))
+			.withConfiguration(
+					AutoConfigurations.of(JdbcOptimizationAutoConfiguration.class, BootAutoConfigurations.DATA_SOURCE))
 			.withClassLoader(new FilteredClassLoader(MeterRegistry.class))
 			.withPropertyValues("spring.datasource.url=jdbc:postgresql://127.0.0.1:5432/test",
 					"spring.datasource.username=postgres", "spring.datasource.hikari.pool-name=" + POOL,

@@ -29,8 +29,8 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Two application instances sharing one Redis: the second serves the first's response from
- * Redis, decoded into the declared type, and counts it as saved.
+ * Two application instances sharing one Redis: the second serves the first's response
+ * from Redis, decoded into the declared type, and counts it as saved.
  */
 class CachedLlmResponseRedisTests {
 
@@ -61,10 +61,16 @@ class CachedLlmResponseRedisTests {
 			assertThat(fromRedis).isEqualTo(answer).isNotSameAs(answer);
 			assertThat(second.getBean(Assistant.class).calls()).isZero();
 			MeterRegistry meters = second.getBean(MeterRegistry.class);
-			assertThat(meters.get("optimization.llm.calls").tag("model", "gpt-4o-mini").tag("result", "hit").counter()
+			assertThat(meters.get("optimization.llm.calls")
+				.tag("model", "gpt-4o-mini")
+				.tag("result", "hit")
+				.counter()
 				.count()).isEqualTo(1);
-			assertThat(meters.get("optimization.llm.tokens.saved").tag("model", "gpt-4o-mini").tag("type", "input")
-				.counter().count()).isEqualTo(1200);
+			assertThat(meters.get("optimization.llm.tokens.saved")
+				.tag("model", "gpt-4o-mini")
+				.tag("type", "input")
+				.counter()
+				.count()).isEqualTo(1200);
 			assertThat(meters.get("optimization.llm.cost.saved").tag("model", "gpt-4o-mini").functionCounter().count())
 				.isEqualTo(0.00036);
 			assertThat(meters.get("optimization.llm.cost.spent").tag("model", "gpt-4o-mini").functionCounter().count())
@@ -93,14 +99,28 @@ class CachedLlmResponseRedisTests {
 				return new ChatResponse(java.util.List.of(new Generation(new AssistantMessage("hello"))),
 						ChatResponseMetadata.builder().model("gpt-4o-mini").usage(new DefaultUsage(1200, 300)).build());
 			};
-			ChatClient.builder(model).defaultAdvisors(first.getBean(ChatResponseCacheAdvisor.class)).build()
-				.prompt().user("hi").call().content();
-			String text = ChatClient.builder(model).defaultAdvisors(second.getBean(ChatResponseCacheAdvisor.class))
-				.build().prompt().user("hi").call().content();
+			ChatClient.builder(model)
+				.defaultAdvisors(first.getBean(ChatResponseCacheAdvisor.class))
+				.build()
+				.prompt()
+				.user("hi")
+				.call()
+				.content();
+			String text = ChatClient.builder(model)
+				.defaultAdvisors(second.getBean(ChatResponseCacheAdvisor.class))
+				.build()
+				.prompt()
+				.user("hi")
+				.call()
+				.content();
 			assertThat(text).isEqualTo("hello");
 			assertThat(calls[0]).isEqualTo(1);
-			assertThat(second.getBean(MeterRegistry.class).get("optimization.llm.tokens.saved")
-				.tag("model", "gpt-4o-mini").tag("type", "output").counter().count()).isEqualTo(300);
+			assertThat(second.getBean(MeterRegistry.class)
+				.get("optimization.llm.tokens.saved")
+				.tag("model", "gpt-4o-mini")
+				.tag("type", "output")
+				.counter()
+				.count()).isEqualTo(300);
 		}));
 	}
 

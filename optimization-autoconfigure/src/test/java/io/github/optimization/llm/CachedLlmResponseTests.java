@@ -109,7 +109,10 @@ class CachedLlmResponseTests {
 			assistant.narrowed(Question.of("same").withSystem("ignored by the key"));
 			assertThat(assistant.calls()).isEqualTo(1);
 			MeterRegistry meters = context.getBean(MeterRegistry.class);
-			assertThat(meters.get("optimization.llm.calls").tag("model", "gpt-4o-mini").tag("result", "hit").counter()
+			assertThat(meters.get("optimization.llm.calls")
+				.tag("model", "gpt-4o-mini")
+				.tag("result", "hit")
+				.counter()
 				.count()).isEqualTo(1);
 		});
 	}
@@ -155,7 +158,10 @@ class CachedLlmResponseTests {
 			assistant.ask(Question.of("a").withModel("some-local-model"));
 			assistant.ask(Question.of("a").withModel("some-local-model"));
 			MeterRegistry meters = context.getBean(MeterRegistry.class);
-			assertThat(meters.get("optimization.llm.tokens.saved").tag("model", "other").tag("type", "input").counter()
+			assertThat(meters.get("optimization.llm.tokens.saved")
+				.tag("model", "other")
+				.tag("type", "input")
+				.counter()
 				.count()).isEqualTo(1200);
 			assertThat(meters.get("optimization.llm.cost.saved").tag("model", "other").functionCounter().count())
 				.isZero();

@@ -34,8 +34,11 @@ class LlmCacheControlTests {
 			assertThat(assistant.calls()).isEqualTo(3);
 			assistant.ask(Question.of("b"));
 			assertThat(assistant.calls()).as("the bypassed response was not stored").isEqualTo(4);
-			assertThat(context.getBean(MeterRegistry.class).get("optimization.llm.calls").tag("result", "miss")
-				.counter().count()).isEqualTo(4);
+			assertThat(context.getBean(MeterRegistry.class)
+				.get("optimization.llm.calls")
+				.tag("result", "miss")
+				.counter()
+				.count()).isEqualTo(4);
 		});
 	}
 

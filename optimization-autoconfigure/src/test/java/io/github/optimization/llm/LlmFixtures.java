@@ -9,8 +9,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import reactor.core.publisher.Mono;
 
 /**
- * A fake LLM service for the {@link CachedLlmResponse} tests: counts its provider calls and
- * answers with a known usage (1200 input and 300 output tokens).
+ * A fake LLM service for the {@link CachedLlmResponse} tests: counts its provider calls
+ * and answers with a known usage (1200 input and 300 output tokens).
  */
 public final class LlmFixtures {
 

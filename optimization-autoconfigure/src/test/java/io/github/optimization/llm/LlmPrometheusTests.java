@@ -20,9 +20,10 @@ import org.springframework.context.annotation.Bean;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The LLM meters as Prometheus scrapes them (the text of {@code /actuator/prometheus}, from the
- * application's Prometheus registry, with every auto-configuration a user's application gets):
- * 3 misses and 2 hits of 1200 input and 300 output tokens at 0.15 and 0.60 USD per million tokens.
+ * The LLM meters as Prometheus scrapes them (the text of {@code /actuator/prometheus},
+ * from the application's Prometheus registry, with every auto-configuration a user's
+ * application gets): 3 misses and 2 hits of 1200 input and 300 output tokens at 0.15 and
+ * 0.60 USD per million tokens.
  */
 class LlmPrometheusTests {
 
@@ -54,7 +55,8 @@ class LlmPrometheusTests {
 			expected.put(series("optimization_llm_tokens_spent_total", model, "type", "output"), priced ? 900.0 : 0.0);
 			expected.put(series("optimization_llm_tokens_saved_total", model, "type", "input"), priced ? 2400.0 : 0.0);
 			expected.put(series("optimization_llm_tokens_saved_total", model, "type", "output"), priced ? 600.0 : 0.0);
-			// Per call: 1200 × 0.15 / 1e6 + 300 × 0.60 / 1e6 = 0.00018 + 0.00018 = 0.00036 USD.
+			// Per call: 1200 × 0.15 / 1e6 + 300 × 0.60 / 1e6 = 0.00018 + 0.00018 =
+			// 0.00036 USD.
 			expected.put(series("optimization_llm_cost_spent_total", model, null, null),
 					priced ? new BigDecimal("0.00108").doubleValue() : 0.0);
 			expected.put(series("optimization_llm_cost_saved_total", model, null, null),
@@ -111,7 +113,8 @@ class LlmPrometheusTests {
 	}
 
 	@SpringBootConfiguration
-	// Without Redis and a database: the names of both Boot lines (the other line's are ignored).
+	// Without Redis and a database: the names of both Boot lines (the other line's are
+	// ignored).
 	@EnableAutoConfiguration(excludeName = { "org.springframework.boot.autoconfigure.data.redis.RedisAutoConfiguration",
 			"org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
 			"org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration",

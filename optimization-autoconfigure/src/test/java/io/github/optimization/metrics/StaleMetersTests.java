@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The meters of stale serves and background refreshes: every series exists from the start and
- * follows the cache's counts.
+ * The meters of stale serves and background refreshes: every series exists from the start
+ * and follows the cache's counts.
  */
 class StaleMetersTests {
 

@@ -39,8 +39,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * F19: the state machine of the breaker in front of Redis, with the starter's defaults
  * (count window 20, N_min 10, failure and slow-call rate 50 %, slow = 0.8 x T_cmd, W_open
- * 5 s, K_half 3, automatic transition, W_half_max 2 s), driven through the cache's guard on
- * an injected clock; and the two transitions resilience4j schedules in real time.
+ * 5 s, K_half 3, automatic transition, W_half_max 2 s), driven through the cache's guard
+ * on an injected clock; and the two transitions resilience4j schedules in real time.
  */
 @Tag("fault")
 class RedisCircuitBreakerStateMachineTests {
@@ -114,8 +114,8 @@ class RedisCircuitBreakerStateMachineTests {
 
 	@Test
 	void serverAndCodecErrorsDoNotCount() {
-		RuntimeException wrongType = new RedisSystemException("WRONGTYPE",
-				new RedisCommandExecutionException("WRONGTYPE Operation against a key holding the wrong kind of value"));
+		RuntimeException wrongType = new RedisSystemException("WRONGTYPE", new RedisCommandExecutionException(
+				"WRONGTYPE Operation against a key holding the wrong kind of value"));
 		for (int i = 0; i < 50; i++) {
 			assertThat(this.guard.tryAcquire()).isTrue();
 			this.guard.onError(millis(1), wrongType);
@@ -236,9 +236,11 @@ class RedisCircuitBreakerStateMachineTests {
 	@Nested
 	class InRealTime {
 
-		private final CircuitBreaker breaker = CircuitBreaker.of("redis-real-time",
-				RedisCircuitBreakerDefaults.config(new RedisCircuitBreakerDefaults.Settings(20, 10, 50, 50,
-						Duration.ofMillis(40), Duration.ofMillis(300), 3, Duration.ofMillis(300)), Clock.systemUTC()));
+		private final CircuitBreaker breaker = CircuitBreaker
+			.of("redis-real-time",
+					RedisCircuitBreakerDefaults.config(new RedisCircuitBreakerDefaults.Settings(20, 10, 50, 50,
+							Duration.ofMillis(40), Duration.ofMillis(300), 3, Duration.ofMillis(300)),
+							Clock.systemUTC()));
 
 		private final CircuitBreakerL2Guard guard = new CircuitBreakerL2Guard(this.breaker);
 

@@ -38,9 +38,8 @@ class RedisFailuresTests {
 				new RedisException("Currently not connected. Commands are rejected."))))
 			.isTrue();
 		assertThat(RedisFailures.isUnavailable(new RedisException("Connection closed"))).isTrue();
-		assertThat(RedisFailures.isUnavailable(
-				new RedisSystemException("reset", new IOException("Connection reset by peer"))))
-			.isTrue();
+		assertThat(RedisFailures
+			.isUnavailable(new RedisSystemException("reset", new IOException("Connection reset by peer")))).isTrue();
 		assertThat(RedisFailures.isUnavailable(new ConnectException("Connection refused"))).isTrue();
 	}
 
@@ -56,8 +55,11 @@ class RedisFailuresTests {
 
 	@Test
 	void serverErrorsDoNotCount() {
-		assertThat(RedisFailures.isUnavailable(new RedisSystemException("Error in execution",
-				new RedisCommandExecutionException("WRONGTYPE Operation against a key holding the wrong kind of value"))))
+		assertThat(
+				RedisFailures.isUnavailable(
+						new RedisSystemException("Error in execution",
+								new RedisCommandExecutionException(
+										"WRONGTYPE Operation against a key holding the wrong kind of value"))))
 			.isFalse();
 		assertThat(RedisFailures.isUnavailable(new RedisCommandExecutionException("NOPERM no permissions"))).isFalse();
 		assertThat(RedisFailures.isUnavailable(new IllegalArgumentException("key too long"))).isFalse();
@@ -70,12 +72,10 @@ class RedisFailuresTests {
 		assertThat(RedisFailures.isUnavailable(new CodecException(RejectReason.CORRUPT, "bad bytes"))).isFalse();
 		assertThat(RedisFailures.isUnavailable(new CodecException(RejectReason.CORRUPT, "bad bytes", parse))).isFalse();
 		assertThat(RedisFailures.isUnavailable(new SerializationException("Could not read JSON", parse))).isFalse();
-		assertThat(RedisFailures.isUnavailable(
-				new RedisSystemException("decode", JsonMappingException.from((com.fasterxml.jackson.core.JsonParser) null,
-						"Cannot construct instance"))))
+		assertThat(RedisFailures.isUnavailable(new RedisSystemException("decode",
+				JsonMappingException.from((com.fasterxml.jackson.core.JsonParser) null, "Cannot construct instance"))))
 			.isFalse();
-		assertThat(RedisFailures.isUnavailable(new RedisException("decode", new CharacterCodingException())))
-			.isFalse();
+		assertThat(RedisFailures.isUnavailable(new RedisException("decode", new CharacterCodingException()))).isFalse();
 		assertThat(RedisFailures.isUnavailable(new RedisException("decode", new ZipException("invalid block type"))))
 			.isFalse();
 	}

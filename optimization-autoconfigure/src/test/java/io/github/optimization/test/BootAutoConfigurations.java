@@ -3,13 +3,14 @@ package io.github.optimization.test;
 import java.util.Arrays;
 
 /**
- * Spring Boot's own auto-configurations that the tests start next to the starter's, as the
- * Boot line on the class path names them (Boot 4 moved most into per-technology modules): the
- * shared tests name them here, not by import.
+ * Spring Boot's own auto-configurations that the tests start next to the starter's, as
+ * the Boot line on the class path names them (Boot 4 moved most into per-technology
+ * modules): the shared tests name them here, not by import.
  */
 public final class BootAutoConfigurations {
 
-	public static final Class<?> REDIS = either("org.springframework.boot.autoconfigure.data.redis.RedisAutoConfiguration",
+	public static final Class<?> REDIS = either(
+			"org.springframework.boot.autoconfigure.data.redis.RedisAutoConfiguration",
 			"org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration");
 
 	public static final Class<?> CACHE = either("org.springframework.boot.autoconfigure.cache.CacheAutoConfiguration",
@@ -59,7 +60,9 @@ public final class BootAutoConfigurations {
 			"org.springframework.boot.actuate.autoconfigure.health.HealthEndpointAutoConfiguration",
 			"org.springframework.boot.health.autoconfigure.actuate.endpoint.HealthEndpointAutoConfiguration");
 
-	/** Boot 4's registry of health contributors; Boot 3.5 has it in the health endpoint's. */
+	/**
+	 * Boot 4's registry of health contributors; Boot 3.5 has it in the health endpoint's.
+	 */
 	public static final Class<?> HEALTH_CONTRIBUTOR_REGISTRY = either(
 			"org.springframework.boot.health.autoconfigure.registry.HealthContributorRegistryAutoConfiguration",
 			"org.springframework.boot.actuate.autoconfigure.health.HealthEndpointAutoConfiguration");

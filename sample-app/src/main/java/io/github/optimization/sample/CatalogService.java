@@ -11,9 +11,9 @@ import org.springframework.stereotype.Service;
 
 /**
  * Reads through the caches. {@link #product(long)} uses the starter's annotation with an
- * explicit key, so {@link #updatePrice(long, BigDecimal)}'s plain {@code @CacheEvict} with
- * the same key drops the same entry; {@link #setting(String)} is plain Spring caching,
- * backed by the same two-level cache manager.
+ * explicit key, so {@link #updatePrice(long, BigDecimal)}'s plain {@code @CacheEvict}
+ * with the same key drops the same entry; {@link #setting(String)} is plain Spring
+ * caching, backed by the same two-level cache manager.
  */
 @Service
 public class CatalogService {

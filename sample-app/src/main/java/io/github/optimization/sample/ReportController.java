@@ -7,9 +7,10 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * A deliberately slow SQL statement (H2 and PostgreSQL alike), to show slow-query detection:
- * with {@code optimization.jdbc.slow-query-threshold} at 200ms it is logged once, with its
- * parameter redacted, and every call is counted in {@code optimization.jdbc.slow.queries}.
+ * A deliberately slow SQL statement (H2 and PostgreSQL alike), to show slow-query
+ * detection: with {@code optimization.jdbc.slow-query-threshold} at 200ms it is logged
+ * once, with its parameter redacted, and every call is counted in
+ * {@code optimization.jdbc.slow.queries}.
  */
 @RestController
 public class ReportController {

@@ -6,8 +6,8 @@ import org.springframework.cache.annotation.EnableCaching;
 
 /**
  * A small application that shows the starter: a product catalogue read through
- * {@code @TieredCacheable} and a settings lookup through plain {@code @Cacheable}, both over
- * a deliberately slow embedded database.
+ * {@code @TieredCacheable} and a settings lookup through plain {@code @Cacheable}, both
+ * over a deliberately slow embedded database.
  */
 @SpringBootApplication
 @EnableCaching

@@ -10,8 +10,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * The expensive backing call the caches save: a database query that takes a configurable
- * time ({@code sample.backend-latency}, default 300ms) so hits and misses are easy to tell
- * apart by hand.
+ * time ({@code sample.backend-latency}, default 300ms) so hits and misses are easy to
+ * tell apart by hand.
  */
 @Component
 public class SlowDatabase {
@@ -48,7 +48,8 @@ public class SlowDatabase {
 	}
 
 	private void simulateLatency() {
-		// The point of the sample: a slow backend the cache hides. Sleeping here stands in
+		// The point of the sample: a slow backend the cache hides. Sleeping here stands
+		// in
 		// for a slow query or remote call; it is demo code, not a test waiting for time.
 		try {
 			Thread.sleep(this.latency.toMillis());

@@ -35,10 +35,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The research endpoint over the simulated LLM provider: hits, the tokens and dollars they
- * saved as {@code /actuator/prometheus} reports them, stale-while-revalidate and
- * serve-stale-on-error. Time is moved by hand (the cache manager's ticker and clock), never
- * waited for.
+ * The research endpoint over the simulated LLM provider: hits, the tokens and dollars
+ * they saved as {@code /actuator/prometheus} reports them, stale-while-revalidate and
+ * serve-stale-on-error. Time is moved by hand (the cache manager's ticker and clock),
+ * never waited for.
  */
 @AutoConfigureMetrics
 @AutoConfigureTestRestTemplate
@@ -92,8 +92,10 @@ class ResearchEndpointTests {
 		assertThat(this.provider.calls()).as("another model is another entry").isEqualTo(calls + 1);
 
 		String scrape = scrape();
-		// The other tests of this class add to the same counters: compare with this test's
-		// own calls only through deltas would hide mistakes, so each test uses its own model
+		// The other tests of this class add to the same counters: compare with this
+		// test's
+		// own calls only through deltas would hide mistakes, so each test uses its own
+		// model
 		// or topic and this test owns gpt-4o.
 		assertThat(value(scrape, "optimization_llm_calls_total", "model=\"gpt-4o\",result=\"miss\"")).isEqualTo(1);
 		assertThat(value(scrape, "optimization_llm_tokens_spent_total", "model=\"gpt-4o\",type=\"input\""))
@@ -153,7 +155,10 @@ class ResearchEndpointTests {
 		return this.http.getForObject("/actuator/prometheus", String.class);
 	}
 
-	/** The value of the one series that has all the given tags (comma-separated), 0 when absent. */
+	/**
+	 * The value of the one series that has all the given tags (comma-separated), 0 when
+	 * absent.
+	 */
 	static double value(String scrape, String name, String tags) {
 		Matcher matcher = Pattern.compile("(?m)^" + Pattern.quote(name) + "\\{([^}]*)\\} (\\S+)$").matcher(scrape);
 		List<String> wanted = List.of(tags.split(","));

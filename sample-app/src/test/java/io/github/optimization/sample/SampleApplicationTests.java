@@ -104,8 +104,7 @@ class SampleApplicationTests {
 		http.put("/products/1/price?price=300.00", null);
 		ResponseEntity<Product> afterUpdate = http.getForEntity("/products/1", Product.class);
 		assertThat(afterUpdate.getBody().price()).isEqualByComparingTo("300.00");
-		assertThat(http.getForEntity("/products/999", Product.class).getStatusCode())
-			.isEqualTo(HttpStatus.NOT_FOUND);
+		assertThat(http.getForEntity("/products/999", Product.class).getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
 		assertThat(http.getForObject("/settings/currency", String.class)).isEqualTo("EUR");
 		assertThat(http.getForObject("/settings/currency", String.class)).isEqualTo("EUR");
 	}

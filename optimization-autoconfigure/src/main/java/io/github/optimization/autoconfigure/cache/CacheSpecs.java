@@ -8,8 +8,8 @@ import io.github.optimization.autoconfigure.cache.TieredCacheProperties.ClusterS
 import io.github.optimization.cache.CacheSpec;
 
 /**
- * Turns the properties into validated {@link CacheSpec}s: built-in defaults, overridden by
- * {@code optimization.cache.defaults.*}, overridden per cache by
+ * Turns the properties into validated {@link CacheSpec}s: built-in defaults, overridden
+ * by {@code optimization.cache.defaults.*}, overridden per cache by
  * {@code optimization.cache.caches.<name>.*}. Errors name the property to change.
  */
 final class CacheSpecs {

@@ -7,7 +7,8 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
  * Matches unless {@code spring.cache.type} is set: an application that names a cache type
- * (for example {@code none} in tests, or {@code redis}) gets Spring Boot's cache, not ours.
+ * (for example {@code none} in tests, or {@code redis}) gets Spring Boot's cache, not
+ * ours.
  */
 class NoExplicitCacheTypeCondition extends SpringBootCondition {
 

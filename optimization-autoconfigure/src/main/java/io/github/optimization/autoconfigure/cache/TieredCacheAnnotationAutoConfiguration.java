@@ -25,12 +25,11 @@ import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotationMetadata;
 
 /**
- * {@code @TieredCacheable} and {@code @TieredCacheableBatch} support: for each an operation
- * source, an interceptor and an advisor,
- * plus an auto-proxy creator if the application has none (as {@code @EnableCaching} does).
- * Works over whichever {@link CacheManager} the application has (the tiered one, its own, or
- * Spring Boot's when {@code spring.cache.type} is set); without any, annotated methods simply
- * run.
+ * {@code @TieredCacheable} and {@code @TieredCacheableBatch} support: for each an
+ * operation source, an interceptor and an advisor, plus an auto-proxy creator if the
+ * application has none (as {@code @EnableCaching} does). Works over whichever
+ * {@link CacheManager} the application has (the tiered one, its own, or Spring Boot's
+ * when {@code spring.cache.type} is set); without any, annotated methods simply run.
  */
 @AutoConfiguration(after = TieredCacheAutoConfiguration.class,
 		afterName = { BootAutoConfigurationNames.CACHE_3, BootAutoConfigurationNames.CACHE_4 })

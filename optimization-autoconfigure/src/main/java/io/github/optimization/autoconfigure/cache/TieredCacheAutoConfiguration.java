@@ -31,9 +31,9 @@ import org.springframework.context.annotation.Import;
 import org.springframework.util.unit.DataSize;
 
 /**
- * Auto-configures the two-level cache: a {@link TieredCacheManager} (unless the application
- * defines its own {@link CacheManager}), its Redis level when a Redis connection factory
- * exists, its codec, and the {@code @TieredCacheable} support.
+ * Auto-configures the two-level cache: a {@link TieredCacheManager} (unless the
+ * application defines its own {@link CacheManager}), its Redis level when a Redis
+ * connection factory exists, its codec, and the {@code @TieredCacheable} support.
  */
 @AutoConfiguration(afterName = { BootAutoConfigurationNames.REDIS_3, BootAutoConfigurationNames.REDIS_4 },
 		beforeName = { BootAutoConfigurationNames.CACHE_3, BootAutoConfigurationNames.CACHE_4 })
@@ -63,8 +63,8 @@ public class TieredCacheAutoConfiguration {
 			throw ex;
 		}
 		catch (IllegalArgumentException ex) {
-			throw new InvalidCacheSpecException("optimization.cache.codec", "settings are inconsistent: " + ex.getMessage()
-					+ " (compression-threshold, max-value-size, max-decompressed-size)");
+			throw new InvalidCacheSpecException("optimization.cache.codec", "settings are inconsistent: "
+					+ ex.getMessage() + " (compression-threshold, max-value-size, max-decompressed-size)");
 		}
 		List<String> packages = new ArrayList<>(codec.getAllowedPackages());
 		try {
@@ -110,7 +110,8 @@ public class TieredCacheAutoConfiguration {
 		}
 		RedisKeyScheme keyScheme;
 		try {
-			keyScheme = new RedisKeyScheme(properties.getRedis().getKeyPrefix(), properties.getRedis().getSchemaVersion());
+			keyScheme = new RedisKeyScheme(properties.getRedis().getKeyPrefix(),
+					properties.getRedis().getSchemaVersion());
 		}
 		catch (IllegalArgumentException ex) {
 			throw new InvalidCacheSpecException("optimization.cache.redis.schema-version", ex.getMessage());

@@ -22,12 +22,12 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 
 /**
- * Meters for every tiered cache, including caches created after startup. Spring Boot's own
- * registrar is not given a binder for tiered caches (it would bind them a second time); this
- * binds each cache
- * of each {@link TieredCacheManager} when it appears, with the same tags Spring Boot's cache
- * metrics use ({@code cache}, {@code cache.manager}, {@code name}) so the standard {@code cache.*} series
- * line up with those of other cache managers in one Prometheus scrape.
+ * Meters for every tiered cache, including caches created after startup. Spring Boot's
+ * own registrar is not given a binder for tiered caches (it would bind them a second
+ * time); this binds each cache of each {@link TieredCacheManager} when it appears, with
+ * the same tags Spring Boot's cache metrics use ({@code cache}, {@code cache.manager},
+ * {@code name}) so the standard {@code cache.*} series line up with those of other cache
+ * managers in one Prometheus scrape.
  */
 @AutoConfiguration(after = TieredCacheAutoConfiguration.class,
 		afterName = { BootAutoConfigurationNames.METRICS_3, BootAutoConfigurationNames.METRICS_4,
@@ -49,10 +49,11 @@ public class TieredCacheMetricsAutoConfiguration {
 				Tags tags = Tags.of(Tag.of("cache.manager", cacheManagerName(beanName)));
 				new TieredCacheManagerMeterBinder(manager, (source != null) ? source.statistics() : null, tags)
 					.bindTo(meters);
-				// Same tag keys as Spring Boot's registrar (it adds "name"): Prometheus needs
+				// Same tag keys as Spring Boot's registrar (it adds "name"): Prometheus
+				// needs
 				// every series of a meter name to have the same keys.
-				manager.addCacheListener((cache) -> new TieredCacheMeterBinder(cache, tags.and("name", cache.getName()))
-					.bindTo(meters));
+				manager.addCacheListener(
+						(cache) -> new TieredCacheMeterBinder(cache, tags.and("name", cache.getName())).bindTo(meters));
 			});
 		};
 	}

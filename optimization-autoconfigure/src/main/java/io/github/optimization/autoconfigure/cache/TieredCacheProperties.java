@@ -11,8 +11,8 @@ import org.springframework.core.Ordered;
 import org.springframework.util.unit.DataSize;
 
 /**
- * Configuration of the two-level cache.
- * A key under {@code optimization.cache} that names no setting fails startup.
+ * Configuration of the two-level cache. A key under {@code optimization.cache} that names
+ * no setting fails startup.
  */
 @ConfigurationProperties(prefix = "optimization.cache", ignoreUnknownFields = false)
 public class TieredCacheProperties {
@@ -23,7 +23,8 @@ public class TieredCacheProperties {
 	private boolean enabled = true;
 
 	/**
-	 * Whether caches not listed under 'caches' are created on first use with the defaults.
+	 * Whether caches not listed under 'caches' are created on first use with the
+	 * defaults.
 	 */
 	private boolean dynamic = true;
 
@@ -120,8 +121,8 @@ public class TieredCacheProperties {
 	}
 
 	/**
-	 * The threads that run background refreshes (stale-while-revalidate, refresh-ahead) of
-	 * every cache: they call loaders, so they may block as long as a loader takes.
+	 * The threads that run background refreshes (stale-while-revalidate, refresh-ahead)
+	 * of every cache: they call loaders, so they may block as long as a loader takes.
 	 */
 	public static class Refresh {
 
@@ -132,8 +133,9 @@ public class TieredCacheProperties {
 		private int threads = 4;
 
 		/**
-		 * Refreshes that may wait for a thread; a refresh beyond it is dropped (counted as a
-		 * failed refresh) and the stale value is served until a later read starts one.
+		 * Refreshes that may wait for a thread; a refresh beyond it is dropped (counted
+		 * as a failed refresh) and the stale value is served until a later read starts
+		 * one.
 		 */
 		private int queueCapacity = 1000;
 
@@ -183,8 +185,8 @@ public class TieredCacheProperties {
 		private Double ttlJitter;
 
 		/**
-		 * How long a caller waits for another caller's load of the same key before loading
-		 * itself. Built-in default 10s.
+		 * How long a caller waits for another caller's load of the same key before
+		 * loading itself. Built-in default 10s.
 		 */
 		private Duration loadWaitTimeout;
 
@@ -309,9 +311,9 @@ public class TieredCacheProperties {
 		private Long maximumSize;
 
 		/**
-		 * Hard cap on an entry's life in the in-process level when Redis is shared: bounds
-		 * how long an instance may serve a value another instance replaced. Built-in
-		 * default 5m.
+		 * Hard cap on an entry's life in the in-process level when Redis is shared:
+		 * bounds how long an instance may serve a value another instance replaced.
+		 * Built-in default 5m.
 		 */
 		private Duration ttl;
 
@@ -355,7 +357,8 @@ public class TieredCacheProperties {
 
 		/**
 		 * Life of the lock in Redis: the longest a crashed holder can keep other
-		 * instances waiting. Set it above the loader's longest call. Built-in default 30s.
+		 * instances waiting. Set it above the loader's longest call. Built-in default
+		 * 30s.
 		 */
 		private Duration lockTtl;
 
@@ -418,21 +421,23 @@ public class TieredCacheProperties {
 	public static class Redis {
 
 		/**
-		 * Prefix of every key the cache writes, to keep applications sharing a Redis apart.
+		 * Prefix of every key the cache writes, to keep applications sharing a Redis
+		 * apart.
 		 */
 		private String keyPrefix = "opt:";
 
 		/**
-		 * Version of the cached data's shape, part of every key. Increase it when a deploy
-		 * changes cached classes incompatibly: the new version reads misses, not old shapes.
+		 * Version of the cached data's shape, part of every key. Increase it when a
+		 * deploy changes cached classes incompatibly: the new version reads misses, not
+		 * old shapes.
 		 */
 		private int schemaVersion = 1;
 
 		/**
-		 * Whether the cache talks to Redis over its own connection, configured for outages
-		 * (short command timeout, commands rejected while disconnected, keepalive, capped
-		 * reconnect delay), built from the application's Redis settings. When false, the
-		 * application's connection factory is used as it is.
+		 * Whether the cache talks to Redis over its own connection, configured for
+		 * outages (short command timeout, commands rejected while disconnected,
+		 * keepalive, capped reconnect delay), built from the application's Redis
+		 * settings. When false, the application's connection factory is used as it is.
 		 */
 		private boolean dedicatedConnection = true;
 
@@ -538,15 +543,16 @@ public class TieredCacheProperties {
 		private DataSize maxValueSize = DataSize.ofMegabytes(1);
 
 		/**
-		 * Largest size a compressed value may expand to; anything claiming more is refused
-		 * before decompression.
+		 * Largest size a compressed value may expand to; anything claiming more is
+		 * refused before decompression.
 		 */
 		private DataSize maxDecompressedSize = DataSize.ofMegabytes(16);
 
 		/**
-		 * Packages whose classes may be read back for caches without a declared type (plain
-		 * @Cacheable). The application's own packages (those of @SpringBootApplication) and
-		 * JDK value types are always allowed.
+		 * Packages whose classes may be read back for caches without a declared type
+		 * (plain
+		 * @Cacheable). The application's own packages (those of @SpringBootApplication)
+		 * and JDK value types are always allowed.
 		 */
 		private List<String> allowedPackages = new ArrayList<>();
 
@@ -585,8 +591,9 @@ public class TieredCacheProperties {
 	}
 
 	/**
-	 * The circuit breaker in front of the Redis level. A resilience4j instance of the same
-	 * name configured under resilience4j.circuitbreaker.instances replaces these settings.
+	 * The circuit breaker in front of the Redis level. A resilience4j instance of the
+	 * same name configured under resilience4j.circuitbreaker.instances replaces these
+	 * settings.
 	 */
 	public static class CircuitBreaker {
 
@@ -606,7 +613,8 @@ public class TieredCacheProperties {
 		private int minimumNumberOfCalls = 10;
 
 		/**
-		 * Percentage of failed calls (connection failures, timeouts) that opens the breaker.
+		 * Percentage of failed calls (connection failures, timeouts) that opens the
+		 * breaker.
 		 */
 		private float failureRateThreshold = 50;
 
@@ -632,10 +640,10 @@ public class TieredCacheProperties {
 		private int permittedCallsInHalfOpenState = 3;
 
 		/**
-		 * Longest time the breaker may stay half-open waiting for its probes before it opens
-		 * again; 0 waits until they complete (each is bounded by the command timeout, and
-		 * the invalidation watchdog sends one every ping interval, so even an instance with
-		 * no traffic closes it once Redis is back).
+		 * Longest time the breaker may stay half-open waiting for its probes before it
+		 * opens again; 0 waits until they complete (each is bounded by the command
+		 * timeout, and the invalidation watchdog sends one every ping interval, so even
+		 * an instance with no traffic closes it once Redis is back).
 		 */
 		private Duration maxWaitDurationInHalfOpenState = Duration.ZERO;
 
@@ -719,7 +727,8 @@ public class TieredCacheProperties {
 	public static class Invalidation {
 
 		/**
-		 * Whether puts and evictions are published to other instances, and theirs applied.
+		 * Whether puts and evictions are published to other instances, and theirs
+		 * applied.
 		 */
 		private boolean enabled = true;
 

@@ -31,9 +31,9 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
- * The Redis level of the tiered caches, when spring-data-redis is present and a connection
- * factory is configured: the cache's own connection, the circuit breaker in front of it, the
- * store, and the invalidation bus between instances.
+ * The Redis level of the tiered caches, when spring-data-redis is present and a
+ * connection factory is configured: the cache's own connection, the circuit breaker in
+ * front of it, the store, and the invalidation bus between instances.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnClass({ RedisConnectionFactory.class, CircuitBreaker.class })
@@ -63,10 +63,11 @@ class TieredCacheRedisConfiguration {
 		TieredCacheProperties.CircuitBreaker settings = properties.getRedis().getCircuitBreaker();
 		Duration slow = (settings.getSlowCallDuration() != null) ? settings.getSlowCallDuration()
 				: properties.getRedis().getCommandTimeout().multipliedBy(4).dividedBy(5);
-		CircuitBreakerConfig config = RedisCircuitBreakerDefaults.config(new RedisCircuitBreakerDefaults.Settings(
-				settings.getSlidingWindowSize(), settings.getMinimumNumberOfCalls(), settings.getFailureRateThreshold(),
-				settings.getSlowCallRateThreshold(), slow, settings.getWaitDurationInOpenState(),
-				settings.getPermittedCallsInHalfOpenState(), settings.getMaxWaitDurationInHalfOpenState()),
+		CircuitBreakerConfig config = RedisCircuitBreakerDefaults.config(
+				new RedisCircuitBreakerDefaults.Settings(settings.getSlidingWindowSize(),
+						settings.getMinimumNumberOfCalls(), settings.getFailureRateThreshold(),
+						settings.getSlowCallRateThreshold(), slow, settings.getWaitDurationInOpenState(),
+						settings.getPermittedCallsInHalfOpenState(), settings.getMaxWaitDurationInHalfOpenState()),
 				Clock.systemUTC());
 		CircuitBreakerRegistry breakers = registry.getIfAvailable();
 		// An instance of the same name configured in resilience4j's own properties wins.
@@ -132,10 +133,12 @@ class TieredCacheRedisConfiguration {
 		atLeast("optimization.cache.redis.request-queue-size", redis.getRequestQueueSize(), 1);
 		TieredCacheProperties.CircuitBreaker breaker = redis.getCircuitBreaker();
 		atLeast("optimization.cache.redis.circuit-breaker.sliding-window-size", breaker.getSlidingWindowSize(), 1);
-		atLeast("optimization.cache.redis.circuit-breaker.minimum-number-of-calls", breaker.getMinimumNumberOfCalls(), 1);
+		atLeast("optimization.cache.redis.circuit-breaker.minimum-number-of-calls", breaker.getMinimumNumberOfCalls(),
+				1);
 		atLeast("optimization.cache.redis.circuit-breaker.permitted-calls-in-half-open-state",
 				breaker.getPermittedCallsInHalfOpenState(), 1);
-		percentage("optimization.cache.redis.circuit-breaker.failure-rate-threshold", breaker.getFailureRateThreshold());
+		percentage("optimization.cache.redis.circuit-breaker.failure-rate-threshold",
+				breaker.getFailureRateThreshold());
 		percentage("optimization.cache.redis.circuit-breaker.slow-call-rate-threshold",
 				breaker.getSlowCallRateThreshold());
 		positive("optimization.cache.redis.circuit-breaker.wait-duration-in-open-state",
@@ -144,7 +147,8 @@ class TieredCacheRedisConfiguration {
 			positive("optimization.cache.redis.circuit-breaker.slow-call-duration", breaker.getSlowCallDuration());
 		}
 		if (breaker.getMaxWaitDurationInHalfOpenState().isNegative()) {
-			throw new InvalidCacheSpecException("optimization.cache.redis.circuit-breaker.max-wait-duration-in-half-open-state",
+			throw new InvalidCacheSpecException(
+					"optimization.cache.redis.circuit-breaker.max-wait-duration-in-half-open-state",
 					"must not be negative (0 waits for the probes)");
 		}
 		TieredCacheProperties.Invalidation invalidation = properties.getInvalidation();
@@ -177,9 +181,9 @@ class TieredCacheRedisConfiguration {
 	}
 
 	/**
-	 * The watchdog's periodic look at Redis. While the breaker is half-open it also sends a
-	 * PING through the breaker, so an instance that serves only L1 hits still finds out that
-	 * Redis is back. While it is open, Redis is not touched.
+	 * The watchdog's periodic look at Redis. While the breaker is half-open it also sends
+	 * a PING through the breaker, so an instance that serves only L1 hits still finds out
+	 * that Redis is back. While it is open, Redis is not touched.
 	 */
 	static String probeAndReadRunId(L2Guard guard, TieredCacheRedisConnection connection) {
 		String state = guard.state();

@@ -48,15 +48,16 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 
 /**
  * The Redis connection of the tiered caches. By default a dedicated Lettuce connection
- * built from the application's {@link LettuceConnectionFactory} (same servers, credentials,
- * TLS and client name plus a suffix), configured for outages: the cache's own short command
- * timeout, commands rejected at once while disconnected instead of queued, a bounded request
- * queue, TCP keepalive (and TCP_USER_TIMEOUT where a native transport is present), a capped
- * reconnect delay, writes never replayed after a reconnect, a first connection that callers
- * never queue for, and a short shutdown. The application's own factory, and everything else
- * that uses it, keeps its settings.
+ * built from the application's {@link LettuceConnectionFactory} (same servers,
+ * credentials, TLS and client name plus a suffix), configured for outages: the cache's
+ * own short command timeout, commands rejected at once while disconnected instead of
+ * queued, a bounded request queue, TCP keepalive (and TCP_USER_TIMEOUT where a native
+ * transport is present), a capped reconnect delay, writes never replayed after a
+ * reconnect, a first connection that callers never queue for, and a short shutdown. The
+ * application's own factory, and everything else that uses it, keeps its settings.
  *
- * <p>Deliberately not a {@link RedisConnectionFactory} bean, so it never competes with the
+ * <p>
+ * Deliberately not a {@link RedisConnectionFactory} bean, so it never competes with the
  * application's factory for injection.
  */
 public class TieredCacheRedisConnection implements DisposableBean {
@@ -182,10 +183,12 @@ public class TieredCacheRedisConnection implements DisposableBean {
 				.tcpUserTimeout(Duration.ofSeconds(5))
 				.build());
 		}
-		ClientOptions.Builder options = (base instanceof ClusterClientOptions cluster) ? ClusterClientOptions.builder(cluster)
-				: (base != null) ? base.mutate() : ClientOptions.builder();
-		// No cancelCommandsOnReconnectFailure (gone in Lettuce 7, Boot 4.1): with commands rejected
-		// while disconnected, only those in flight at the drop can wait for a reconnect, and the
+		ClientOptions.Builder options = (base instanceof ClusterClientOptions cluster)
+				? ClusterClientOptions.builder(cluster) : (base != null) ? base.mutate() : ClientOptions.builder();
+		// No cancelCommandsOnReconnectFailure (gone in Lettuce 7, Boot 4.1): with
+		// commands rejected
+		// while disconnected, only those in flight at the drop can wait for a reconnect,
+		// and the
 		// command timeout ends them.
 		return options.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
 			.autoReconnect(true)
@@ -199,14 +202,14 @@ public class TieredCacheRedisConnection implements DisposableBean {
 	}
 
 	/**
-	 * Per-command timeouts: the cache's short command timeout for everything the cache's calls
-	 * send, a longer one for the commands of the invalidation subscription (SUBSCRIBE and its
-	 * kin, and PING, which its watchdog sends to detect a dead subscription; Spring Data Redis
-	 * still waits at most the command timeout for the PING of the health check). With the
-	 * command timeout there, a stall of Redis a little longer
-	 * than 50 ms made the watchdog's PING fail, and the watchdog then dropped every L1 entry
-	 * of the instance; and a slow first SUBSCRIBE left the instance unsubscribed until the
-	 * next watchdog tick.
+	 * Per-command timeouts: the cache's short command timeout for everything the cache's
+	 * calls send, a longer one for the commands of the invalidation subscription
+	 * (SUBSCRIBE and its kin, and PING, which its watchdog sends to detect a dead
+	 * subscription; Spring Data Redis still waits at most the command timeout for the
+	 * PING of the health check). With the command timeout there, a stall of Redis a
+	 * little longer than 50 ms made the watchdog's PING fail, and the watchdog then
+	 * dropped every L1 entry of the instance; and a slow first SUBSCRIBE left the
+	 * instance unsubscribed until the next watchdog tick.
 	 */
 	static final class CommandTimeouts extends TimeoutOptions.TimeoutSource {
 
@@ -233,10 +236,10 @@ public class TieredCacheRedisConnection implements DisposableBean {
 	}
 
 	/**
-	 * Writes in flight when a connection dropped are not replayed: they may be stale by then.
-	 * Lettuce applies this filter only to commands it could not write; commands that were
-	 * written and still wait for a reply when the connection drops are failed by
-	 * {@link UnansweredWrites} instead.
+	 * Writes in flight when a connection dropped are not replayed: they may be stale by
+	 * then. Lettuce applies this filter only to commands it could not write; commands
+	 * that were written and still wait for a reply when the connection drops are failed
+	 * by {@link UnansweredWrites} instead.
 	 */
 	static boolean isWrite(RedisCommand<?, ?, ?> command) {
 		ProtocolKeyword type = command.getType();
@@ -245,12 +248,13 @@ public class TieredCacheRedisConnection implements DisposableBean {
 	}
 
 	/**
-	 * Fails the writes still waiting for a reply when the channel goes inactive. Lettuce (6.6)
-	 * moves such commands to its disconnected buffer and sends them again once it has
-	 * reconnected, without consulting the replay filter; a write that is done by then is
-	 * skipped. Without this, a SET sent just before Redis restarted (or a proxy reset the
-	 * connection) would be executed after the reconnect, possibly over a newer value another
-	 * instance wrote meanwhile. One instance per channel; runs on the channel's event loop.
+	 * Fails the writes still waiting for a reply when the channel goes inactive. Lettuce
+	 * (6.6) moves such commands to its disconnected buffer and sends them again once it
+	 * has reconnected, without consulting the replay filter; a write that is done by then
+	 * is skipped. Without this, a SET sent just before Redis restarted (or a proxy reset
+	 * the connection) would be executed after the reconnect, possibly over a newer value
+	 * another instance wrote meanwhile. One instance per channel; runs on the channel's
+	 * event loop.
 	 */
 	static final class UnansweredWrites extends ChannelDuplexHandler {
 
@@ -370,8 +374,9 @@ public class TieredCacheRedisConnection implements DisposableBean {
 	}
 
 	/**
-	 * Check once, in the background, whether Redis answers, and say in one log line whether
-	 * the caches start two-level or serve from the in-process level until Redis is back.
+	 * Check once, in the background, whether Redis answers, and say in one log line
+	 * whether the caches start two-level or serve from the in-process level until Redis
+	 * is back.
 	 */
 	void probeInBackground() {
 		Thread probe = new Thread(() -> {
@@ -402,17 +407,17 @@ public class TieredCacheRedisConnection implements DisposableBean {
 	}
 
 	/**
-	 * The dedicated factory as the cache's calls see it. Spring Data Redis opens the shared
-	 * connection on first use, synchronously and under a lock: with Redis hung (TCP accepted,
-	 * no answer) each caller would pay a whole handshake (about twice the command timeout)
-	 * and, worse, wait for every caller ahead of it in the lock, for seconds. Here, until a
-	 * connection has been established, one attempt runs in the background and callers wait
-	 * for it, then fail like a timed-out command (which counts against the breaker): for the
-	 * first attempt, which starts with the application, at most the connect timeout (a cold
-	 * JVM needs a few hundred milliseconds for its first connection), for later ones at most
-	 * the command timeout. Once established,
-	 * Lettuce keeps the connection and reconnects it itself (rejecting commands while
-	 * disconnected), so calls go straight to the factory.
+	 * The dedicated factory as the cache's calls see it. Spring Data Redis opens the
+	 * shared connection on first use, synchronously and under a lock: with Redis hung
+	 * (TCP accepted, no answer) each caller would pay a whole handshake (about twice the
+	 * command timeout) and, worse, wait for every caller ahead of it in the lock, for
+	 * seconds. Here, until a connection has been established, one attempt runs in the
+	 * background and callers wait for it, then fail like a timed-out command (which
+	 * counts against the breaker): for the first attempt, which starts with the
+	 * application, at most the connect timeout (a cold JVM needs a few hundred
+	 * milliseconds for its first connection), for later ones at most the command timeout.
+	 * Once established, Lettuce keeps the connection and reconnects it itself (rejecting
+	 * commands while disconnected), so calls go straight to the factory.
 	 */
 	static final class ConnectingFactory implements RedisConnectionFactory, ReactiveRedisConnectionFactory {
 
@@ -431,7 +436,9 @@ public class TieredCacheRedisConnection implements DisposableBean {
 			}, firstWait, wait, executor);
 		}
 
-		/** Connect in the background now, so the first calls find the connection ready. */
+		/**
+		 * Connect in the background now, so the first calls find the connection ready.
+		 */
 		void connectInBackground() {
 			this.connection.start();
 		}
@@ -477,7 +484,10 @@ public class TieredCacheRedisConnection implements DisposableBean {
 
 	}
 
-	/** One connection attempt at a time, in the background; callers wait for it, boundedly. */
+	/**
+	 * One connection attempt at a time, in the background; callers wait for it,
+	 * boundedly.
+	 */
 	static final class Gate {
 
 		private final Runnable connect;
@@ -525,7 +535,10 @@ public class TieredCacheRedisConnection implements DisposableBean {
 			return this.attempt;
 		}
 
-		/** Return once connected; wait for the attempt in progress at most the configured time. */
+		/**
+		 * Return once connected; wait for the attempt in progress at most the configured
+		 * time.
+		 */
 		void await() {
 			if (this.established) {
 				return;

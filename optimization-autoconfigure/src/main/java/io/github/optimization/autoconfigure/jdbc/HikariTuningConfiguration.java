@@ -26,12 +26,14 @@ import org.springframework.core.env.Environment;
  * ({@link HikariTuningPostProcessor}) unless {@code optimization.jdbc.pool.tune=false}:
  * pool size {@code availableProcessors * 2 + 1} clamped to
  * {@code optimization.jdbc.pool.minimum-size}..{@code maximum-size}, plus the connection
- * timeout, keepalive, max lifetime and leak detection of {@code optimization.jdbc.pool.*}.
- * Any {@code spring.datasource.hikari.*} value the application sets wins. A setting below
- * HikariCP's limits fails startup naming the property.</li>
- * <li>At startup, pools are warmed up (unless {@code optimization.jdbc.pool.warm-up=false})
- * and checked against the database server ({@link HikariPoolStartup}); a database that is
- * down is logged once and does not stop the application.</li>
+ * timeout, keepalive, max lifetime and leak detection of
+ * {@code optimization.jdbc.pool.*}. Any {@code spring.datasource.hikari.*} value the
+ * application sets wins. A setting below HikariCP's limits fails startup naming the
+ * property.</li>
+ * <li>At startup, pools are warmed up (unless
+ * {@code optimization.jdbc.pool.warm-up=false}) and checked against the database server
+ * ({@link HikariPoolStartup}); a database that is down is logged once and does not stop
+ * the application.</li>
  * </ul>
  */
 @Configuration(proxyBeanMethods = false)
@@ -50,8 +52,7 @@ class HikariTuningConfiguration {
 	}
 
 	@Bean
-	HikariPoolStartup hikariPoolStartup(ObjectProvider<DataSource> dataSources,
-			JdbcOptimizationProperties properties) {
+	HikariPoolStartup hikariPoolStartup(ObjectProvider<DataSource> dataSources, JdbcOptimizationProperties properties) {
 		JdbcOptimizationProperties.Pool pool = properties.getPool();
 		if (pool.getExpectedInstances() < 1) {
 			throw new InvalidSettingException(POOL + "expected-instances",

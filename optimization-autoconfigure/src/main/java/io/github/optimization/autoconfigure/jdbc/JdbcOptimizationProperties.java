@@ -8,8 +8,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
  * Configuration of the database side: HikariCP tuning, read replicas and slow-query
- * detection.
- * A key under {@code optimization.jdbc} that names no setting fails startup.
+ * detection. A key under {@code optimization.jdbc} that names no setting fails startup.
  */
 @ConfigurationProperties(prefix = "optimization.jdbc", ignoreUnknownFields = false)
 public class JdbcOptimizationProperties {
@@ -21,14 +20,14 @@ public class JdbcOptimizationProperties {
 	private boolean enabled = true;
 
 	/**
-	 * Statements slower than this are logged (once per statement text) and counted. Zero or
-	 * negative turns slow-query detection off.
+	 * Statements slower than this are logged (once per statement text) and counted. Zero
+	 * or negative turns slow-query detection off.
 	 */
 	private Duration slowQueryThreshold = Duration.ofSeconds(1);
 
 	/**
-	 * Whether slow-query log lines include the statement's parameter values. Off by default:
-	 * parameters often hold personal data.
+	 * Whether slow-query log lines include the statement's parameter values. Off by
+	 * default: parameters often hold personal data.
 	 */
 	private boolean logSlowQueryParameters = false;
 
@@ -111,8 +110,8 @@ public class JdbcOptimizationProperties {
 		private int maximumSize = 20;
 
 		/**
-		 * How long a caller waits for a connection before failing (HikariCP's own default is
-		 * 30s; failing fast keeps threads from piling up).
+		 * How long a caller waits for a connection before failing (HikariCP's own default
+		 * is 30s; failing fast keeps threads from piling up).
 		 */
 		private Duration connectionTimeout = Duration.ofSeconds(3);
 
@@ -135,8 +134,8 @@ public class JdbcOptimizationProperties {
 		private Duration leakDetectionThreshold;
 
 		/**
-		 * Whether the pool opens its minimum idle connections before the application reports
-		 * ready.
+		 * Whether the pool opens its minimum idle connections before the application
+		 * reports ready.
 		 */
 		private boolean warmUp = true;
 

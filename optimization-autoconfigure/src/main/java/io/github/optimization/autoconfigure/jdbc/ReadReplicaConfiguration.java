@@ -46,12 +46,13 @@ import org.springframework.util.StringUtils;
  * Read replicas: when {@code optimization.jdbc.replicas} lists at least one, transactions
  * marked read-only use a replica and everything else the primary.
  *
- * <p>The application's {@link DataSource} (Boot's pool built from
+ * <p>
+ * The application's {@link DataSource} (Boot's pool built from
  * {@code spring.datasource.*}, or the application's own) stays as it is. Beside it come:
  * <ul>
- * <li>one {@link HikariDataSource} bean per replica, named {@code <name>DataSource}, whose
- * pool is named after the replica (so HikariCP's meters carry {@code pool=<name>}) and
- * inherits the primary pool's settings. They are not default candidates: injecting a
+ * <li>one {@link HikariDataSource} bean per replica, named {@code <name>DataSource},
+ * whose pool is named after the replica (so HikariCP's meters carry {@code pool=<name>})
+ * and inherits the primary pool's settings. They are not default candidates: injecting a
  * {@code DataSource} or a {@code HikariDataSource} by type never yields a replica, while
  * Boot's pool metrics and health checks, which look at every {@code DataSource} bean, see
  * them;</li>
@@ -60,8 +61,9 @@ import org.springframework.util.StringUtils;
  * JdbcTemplate, JPA and the transaction managers receive.</li>
  * </ul>
  *
- * <p>Those beans are registered once every configuration class has been processed, so
- * Boot's {@code DataSourceAutoConfiguration} still creates the primary pool. Nothing is
+ * <p>
+ * Those beans are registered once every configuration class has been processed, so Boot's
+ * {@code DataSourceAutoConfiguration} still creates the primary pool. Nothing is
  * registered when the application routes on its own (a bean declared as an
  * {@link AbstractRoutingDataSource} or a {@link LazyConnectionDataSourceProxy}), or when
  * there are several {@code DataSource} beans and none is primary.

@@ -39,8 +39,8 @@ import org.springframework.util.function.SingletonSupplier;
  * {@code @CachedLlmResponse} support and LLM usage accounting: the operation source,
  * interceptor and advisor of the annotation (over whichever {@link CacheManager} the
  * application has), the validated price list, the usage resolver over the application's
- * {@link LlmUsageExtractor}s, the meters (when a {@code MeterRegistry} exists) and the Spring AI
- * support (when Spring AI is on the class path).
+ * {@link LlmUsageExtractor}s, the meters (when a {@code MeterRegistry} exists) and the
+ * Spring AI support (when Spring AI is on the class path).
  */
 @AutoConfiguration(after = { TieredCacheAutoConfiguration.class, TieredCacheAnnotationAutoConfiguration.class },
 		afterName = { BootAutoConfigurationNames.CACHE_3, BootAutoConfigurationNames.CACHE_4 })
@@ -67,7 +67,8 @@ public class LlmAutoConfiguration {
 			Environment environment) {
 		CachedLlmResponseOperationSource operations = source.getObject();
 		CachedLlmResponseInterceptor interceptor = new CachedLlmResponseInterceptor(operations,
-				cacheManager::getIfUnique, SingletonSupplier.of(() -> recorder.getIfAvailable(() -> LlmCallRecorder.NONE)));
+				cacheManager::getIfUnique,
+				SingletonSupplier.of(() -> recorder.getIfAvailable(() -> LlmCallRecorder.NONE)));
 		int order = environment.getProperty("optimization.cache.advisor-order", Integer.class,
 				new TieredCacheProperties().getAdvisorOrder());
 		return new CachedLlmResponseAdvisor(operations, interceptor, order);
@@ -86,8 +87,8 @@ public class LlmAutoConfiguration {
 		}
 		catch (IllegalArgumentException ex) {
 			throw new InvalidSettingException("optimization.llm.pricing",
-					"must list each model once, under a non-blank name other than 'other', was "
-							+ prices.keySet() + ": " + ex.getMessage());
+					"must list each model once, under a non-blank name other than 'other', was " + prices.keySet()
+							+ ": " + ex.getMessage());
 		}
 	}
 

@@ -13,8 +13,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The {@code optimization.llm.*} meters, when Micrometer is on the class path. The registry is
- * looked up when the recorder is first used (after startup), so the order of
+ * The {@code optimization.llm.*} meters, when Micrometer is on the class path. The
+ * registry is looked up when the recorder is first used (after startup), so the order of
  * auto-configurations does not matter; without a registry nothing is recorded.
  */
 @Configuration(proxyBeanMethods = false)

@@ -9,23 +9,24 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.core.Ordered;
 
 /**
- * Caching of LLM responses and accounting of their tokens and cost.
- * A key under {@code optimization.llm} that names no setting fails startup.
+ * Caching of LLM responses and accounting of their tokens and cost. A key under
+ * {@code optimization.llm} that names no setting fails startup.
  */
 @ConfigurationProperties(prefix = "optimization.llm", ignoreUnknownFields = false)
 public class LlmProperties {
 
 	/**
-	 * Whether to cache @CachedLlmResponse methods (and ChatClient calls) and count the tokens
-	 * and money they spend and save. When off, annotated methods simply run.
+	 * Whether to cache @CachedLlmResponse methods (and ChatClient calls) and count the
+	 * tokens and money they spend and save. When off, annotated methods simply run.
 	 */
 	private boolean enabled = true;
 
 	/**
-	 * Price of each model, in USD per million tokens, by model name as the provider reports it
-	 * (a dated version such as gpt-4o-mini-2024-07-18 is priced as gpt-4o-mini). Names with dots
-	 * need brackets: optimization.llm.pricing.[gpt-4.1].input. Models not listed are counted
-	 * under model="other" at a cost of 0.
+	 * Price of each model, in USD per million tokens, by model name as the provider
+	 * reports it (a dated version such as gpt-4o-mini-2024-07-18 is priced as
+	 * gpt-4o-mini). Names with dots need brackets:
+	 * optimization.llm.pricing.[gpt-4.1].input. Models not listed are counted under
+	 * model="other" at a cost of 0.
 	 */
 	private final Map<String, Price> pricing = new LinkedHashMap<>();
 
@@ -89,8 +90,8 @@ public class LlmProperties {
 	public static class SpringAi {
 
 		/**
-		 * Whether to cache ChatClient calls: registers the caching advisor and adds it to every
-		 * ChatClient built from Spring AI's auto-configured ChatClient.Builder.
+		 * Whether to cache ChatClient calls: registers the caching advisor and adds it to
+		 * every ChatClient built from Spring AI's auto-configured ChatClient.Builder.
 		 */
 		private boolean enabled = true;
 
@@ -105,9 +106,9 @@ public class LlmProperties {
 		private Duration ttl;
 
 		/**
-		 * Order of the caching advisor in the ChatClient's chain (lower runs first). The default
-		 * runs after memory and retrieval advisors, so what they add to the prompt is part of the
-		 * key, and just before the model is called.
+		 * Order of the caching advisor in the ChatClient's chain (lower runs first). The
+		 * default runs after memory and retrieval advisors, so what they add to the
+		 * prompt is part of the key, and just before the model is called.
 		 */
 		private int advisorOrder = Ordered.LOWEST_PRECEDENCE - 1000;
 

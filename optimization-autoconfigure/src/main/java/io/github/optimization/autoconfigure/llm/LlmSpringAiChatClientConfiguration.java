@@ -17,9 +17,10 @@ import org.springframework.util.StringUtils;
 import org.springframework.util.function.SingletonSupplier;
 
 /**
- * Caches Spring AI ChatClient calls: the caching advisor, and a customizer that adds it to the
- * ChatClient.Builder Spring AI auto-configures. Only when Spring AI's ChatClient is on the class
- * path and {@code optimization.llm.spring-ai.enabled} is not {@code false}.
+ * Caches Spring AI ChatClient calls: the caching advisor, and a customizer that adds it
+ * to the ChatClient.Builder Spring AI auto-configures. Only when Spring AI's ChatClient
+ * is on the class path and {@code optimization.llm.spring-ai.enabled} is not
+ * {@code false}.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnClass(ChatClient.class)

@@ -9,7 +9,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Reads the usage of Spring AI's {@link ChatResponse}, when Spring AI is on the class path.
+ * Reads the usage of Spring AI's {@link ChatResponse}, when Spring AI is on the class
+ * path.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnClass(ChatResponse.class)

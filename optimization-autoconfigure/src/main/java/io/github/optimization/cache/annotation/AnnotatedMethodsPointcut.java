@@ -10,8 +10,8 @@ import org.springframework.core.annotation.AnnotationUtils;
 /**
  * Matches the methods an operation source recognizes as carrying one of the starter's
  * caching annotations; classes that cannot carry it are skipped without looking at their
- * methods. The source parses and validates the annotation while matching, so an invalid one
- * fails when the bean is created.
+ * methods. The source parses and validates the annotation while matching, so an invalid
+ * one fails when the bean is created.
  */
 public final class AnnotatedMethodsPointcut extends StaticMethodMatcherPointcut {
 

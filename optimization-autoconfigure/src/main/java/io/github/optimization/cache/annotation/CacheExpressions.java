@@ -14,11 +14,11 @@ import org.springframework.expression.spel.standard.SpelExpressionParser;
 import org.springframework.expression.spel.support.StandardEvaluationContext;
 
 /**
- * Parses the SpEL of the annotations once (at startup) and evaluates it per call, with the
- * arguments as variables by name ({@code #id}) and position ({@code #p0}, {@code #a0}), the
- * result as {@code #result}, and a root object offering {@code method}, {@code methodName},
- * {@code target}, {@code targetClass} and {@code args}. Expressions are compiled after a few
- * interpreted runs. Thread-safe.
+ * Parses the SpEL of the annotations once (at startup) and evaluates it per call, with
+ * the arguments as variables by name ({@code #id}) and position ({@code #p0},
+ * {@code #a0}), the result as {@code #result}, and a root object offering {@code method},
+ * {@code methodName}, {@code target}, {@code targetClass} and {@code args}. Expressions
+ * are compiled after a few interpreted runs. Thread-safe.
  */
 public final class CacheExpressions {
 
@@ -36,8 +36,8 @@ public final class CacheExpressions {
 			return this.parser.parseExpression(expression);
 		}
 		catch (ParseException ex) {
-			throw new IllegalStateException(annotation + " on " + method.toGenericString() + ": " + attribute
-					+ " '" + expression + "' is not valid SpEL: " + ex.getMessage(), ex);
+			throw new IllegalStateException(annotation + " on " + method.toGenericString() + ": " + attribute + " '"
+					+ expression + "' is not valid SpEL: " + ex.getMessage(), ex);
 		}
 	}
 
@@ -55,13 +55,13 @@ public final class CacheExpressions {
 	}
 
 	boolean condition(TieredCacheOperation operation, Object target, Object[] args) {
-		return Boolean.TRUE.equals(operation.condition.getValue(context(operation, target, args, null, false),
-				Boolean.class));
+		return Boolean.TRUE
+			.equals(operation.condition.getValue(context(operation, target, args, null, false), Boolean.class));
 	}
 
 	boolean unless(TieredCacheOperation operation, Object target, Object[] args, Object result) {
-		return Boolean.TRUE.equals(operation.unless.getValue(context(operation, target, args, result, true),
-				Boolean.class));
+		return Boolean.TRUE
+			.equals(operation.unless.getValue(context(operation, target, args, result, true), Boolean.class));
 	}
 
 	private EvaluationContext context(TieredCacheOperation operation, Object target, Object[] args, Object result,
@@ -73,7 +73,8 @@ public final class CacheExpressions {
 	private EvaluationContext context(Method method, Class<?> targetClass, String[][] variables, Object target,
 			Object[] args, Object result, boolean withResult) {
 		RootObject root = new RootObject(method, args, target, targetClass);
-		// Variables are set from names worked out once per method: no reflection per call.
+		// Variables are set from names worked out once per method: no reflection per
+		// call.
 		StandardEvaluationContext context = new StandardEvaluationContext(root);
 		for (int i = 0; i < variables.length && i < args.length; i++) {
 			for (String name : variables[i]) {

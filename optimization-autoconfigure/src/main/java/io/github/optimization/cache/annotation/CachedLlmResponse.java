@@ -8,31 +8,38 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Caches the response of an expensive LLM or paid-API call in a two-level cache, and counts
- * the tokens and money each call spent and each cache hit saved.
+ * Caches the response of an expensive LLM or paid-API call in a two-level cache, and
+ * counts the tokens and money each call spent and each cache hit saved.
  *
- * <p>By default the key is a SHA-256 over a canonical encoding of the method identity and
+ * <p>
+ * By default the key is a SHA-256 over a canonical encoding of the method identity and
  * every argument (maps by sorted key, records and beans by property), so the model, its
- * parameters, the system prompt and the tenant are all part of the key: two requests share
- * an entry only when every argument is equal, however the arguments were built. Narrow it
- * with {@link #key()} only when you know which arguments do not change the answer.
+ * parameters, the system prompt and the tenant are all part of the key: two requests
+ * share an entry only when every argument is equal, however the arguments were built.
+ * Narrow it with {@link #key()} only when you know which arguments do not change the
+ * answer.
  *
- * <p>Supported return types: a value, {@code Optional}, {@code CompletableFuture} and
- * Reactor's {@code Mono} (when Reactor is on the classpath). Responses are stored as JSON and
- * read back into the declared (inner) type; {@code null}, empty {@code Optional} and empty
- * {@code Mono} results are not stored. A returned {@code Mono} is lazy: nothing runs until it
- * is subscribed to. Exceptions reach the caller unchanged and are never cached.
+ * <p>
+ * Supported return types: a value, {@code Optional}, {@code CompletableFuture} and
+ * Reactor's {@code Mono} (when Reactor is on the classpath). Responses are stored as JSON
+ * and read back into the declared (inner) type; {@code null}, empty {@code Optional} and
+ * empty {@code Mono} results are not stored. A returned {@code Mono} is lazy: nothing
+ * runs until it is subscribed to. Exceptions reach the caller unchanged and are never
+ * cached.
  *
- * <p>Every completed call is counted ({@code optimization.llm.*} meters) as a hit when the
- * provider was not called for it (cache hit, or another caller's concurrent load) and as a
- * miss otherwise, with the tokens and cost of the response's usage
+ * <p>
+ * Every completed call is counted ({@code optimization.llm.*} meters) as a hit when the
+ * provider was not called for it (cache hit, or another caller's concurrent load) and as
+ * a miss otherwise, with the tokens and cost of the response's usage
  * ({@link io.github.optimization.llm.LlmUsage}, an
- * {@link io.github.optimization.llm.LlmUsageExtractor}, or Spring AI's {@code ChatResponse})
- * as saved or spent. {@link io.github.optimization.llm.LlmCacheControl} bypasses, refreshes
- * or skips storing for the calls made in its scope.
+ * {@link io.github.optimization.llm.LlmUsageExtractor}, or Spring AI's
+ * {@code ChatResponse}) as saved or spent.
+ * {@link io.github.optimization.llm.LlmCacheControl} bypasses, refreshes or skips storing
+ * for the calls made in its scope.
  *
- * <p>An argument (or {@link #key()} value) with no canonical encoding fails the call with
- * an {@link IllegalArgumentException} naming the parameter; an invalid annotation fails at
+ * <p>
+ * An argument (or {@link #key()} value) with no canonical encoding fails the call with an
+ * {@link IllegalArgumentException} naming the parameter; an invalid annotation fails at
  * startup.
  *
  * <pre class="code">
@@ -40,8 +47,10 @@ import java.lang.annotation.Target;
  * public Answer research(Question question) { ... }
  * </pre>
  *
- * <p>Settings the annotation does not give come from
- * {@code optimization.cache.caches.<cache>.*}, then {@code optimization.cache.defaults.*}.
+ * <p>
+ * Settings the annotation does not give come from
+ * {@code optimization.cache.caches.<cache>.*}, then
+ * {@code optimization.cache.defaults.*}.
  */
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)
@@ -62,9 +71,9 @@ public @interface CachedLlmResponse {
 
 	/**
 	 * A SpEL expression over the arguments ({@code #request.prompt}, {@code #p0}) whose
-	 * value replaces the arguments in the key (the method identity stays in it). Empty (the
-	 * default) keys on every argument. Keep in it everything that changes the answer, the
-	 * tenant or user above all when the prompt holds their data.
+	 * value replaces the arguments in the key (the method identity stays in it). Empty
+	 * (the default) keys on every argument. Keep in it everything that changes the
+	 * answer, the tenant or user above all when the prompt holds their data.
 	 */
 	String key() default "";
 

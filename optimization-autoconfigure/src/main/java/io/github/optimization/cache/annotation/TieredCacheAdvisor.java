@@ -7,8 +7,8 @@ import org.springframework.aop.support.AbstractPointcutAdvisor;
 
 /**
  * Applies the {@link TieredCacheInterceptor} to methods annotated with
- * {@link TieredCacheable}. Matching parses and validates the annotation, so an invalid one
- * fails when the bean is created. Its order is configurable
+ * {@link TieredCacheable}. Matching parses and validates the annotation, so an invalid
+ * one fails when the bean is created. Its order is configurable
  * ({@code optimization.cache.advisor-order}).
  */
 public final class TieredCacheAdvisor extends AbstractPointcutAdvisor {

@@ -8,8 +8,8 @@ import org.springframework.aop.support.AbstractPointcutAdvisor;
 /**
  * Applies the {@link TieredCacheBatchInterceptor} to methods annotated with
  * {@link TieredCacheableBatch}. Matching parses and validates the annotation and the
- * method's signature, so an invalid one fails when the bean is created. It has the order of
- * the {@code @TieredCacheable} advisor ({@code optimization.cache.advisor-order}).
+ * method's signature, so an invalid one fails when the bean is created. It has the order
+ * of the {@code @TieredCacheable} advisor ({@code optimization.cache.advisor-order}).
  */
 public final class TieredCacheBatchAdvisor extends AbstractPointcutAdvisor {
 

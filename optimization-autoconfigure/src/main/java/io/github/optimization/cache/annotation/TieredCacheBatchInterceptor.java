@@ -21,12 +21,13 @@ import org.springframework.cache.CacheManager;
 
 /**
  * Serves {@link TieredCacheableBatch} methods from their cache: on a tiered cache through
- * {@link TieredCache#getAll} (L1, one {@code MGET}, one call of the method with the missing
- * ids); on any other Spring cache one lookup and one store per id, still with one call of
- * the method for the missing ids (and without the TTL). A {@code null} ids argument is
- * passed to the method as it is.
+ * {@link TieredCache#getAll} (L1, one {@code MGET}, one call of the method with the
+ * missing ids); on any other Spring cache one lookup and one store per id, still with one
+ * call of the method for the missing ids (and without the TTL). A {@code null} ids
+ * argument is passed to the method as it is.
  *
- * <p>Exceptions of the method reach the caller unchanged. Thread-safe.
+ * <p>
+ * Exceptions of the method reach the caller unchanged. Thread-safe.
  */
 public final class TieredCacheBatchInterceptor implements MethodInterceptor {
 
@@ -134,16 +135,19 @@ public final class TieredCacheBatchInterceptor implements MethodInterceptor {
 			}
 			cache = manager.getCache(operation.cacheName);
 			if (cache == null) {
-				throw new IllegalStateException("No cache named '" + operation.cacheName
-						+ "' for @TieredCacheableBatch on " + operation.methodIdentity + "; configure optimization.cache.caches."
-						+ operation.cacheName + " or enable optimization.cache.dynamic");
+				throw new IllegalStateException(
+						"No cache named '" + operation.cacheName + "' for @TieredCacheableBatch on "
+								+ operation.methodIdentity + "; configure optimization.cache.caches."
+								+ operation.cacheName + " or enable optimization.cache.dynamic");
 			}
 			operation.cache = cache;
 		}
 		return cache;
 	}
 
-	/** Carries a checked exception of the method through the cache, to be thrown as it is. */
+	/**
+	 * Carries a checked exception of the method through the cache, to be thrown as it is.
+	 */
 	private static final class MethodFailure extends RuntimeException {
 
 		MethodFailure(Throwable cause) {

@@ -27,7 +27,10 @@ final class TieredCacheBatchOperation {
 
 	final LoadOptions loadOptions;
 
-	/** Whether the ids parameter is a {@code Set} (else a {@code Collection} or {@code List}). */
+	/**
+	 * Whether the ids parameter is a {@code Set} (else a {@code Collection} or
+	 * {@code List}).
+	 */
 	private final boolean setOfIds;
 
 	volatile Cache cache;

@@ -22,13 +22,14 @@ import org.springframework.util.StringUtils;
 
 /**
  * Finds {@link TieredCacheableBatch} on methods and turns each into a
- * {@link TieredCacheBatchOperation}, once per method and target class. A wrong signature (not
- * exactly one {@code Collection}/{@code List}/{@code Set} parameter, no {@code Map} result,
- * map keys of another type than the ids), a bad TTL, or both cache annotations on one method
- * fail when the bean is proxied, that is at startup, with a message naming the method and
- * what to change.
+ * {@link TieredCacheBatchOperation}, once per method and target class. A wrong signature
+ * (not exactly one {@code Collection}/{@code List}/{@code Set} parameter, no {@code Map}
+ * result, map keys of another type than the ids), a bad TTL, or both cache annotations on
+ * one method fail when the bean is proxied, that is at startup, with a message naming the
+ * method and what to change.
  *
- * <p>Thread-safe.
+ * <p>
+ * Thread-safe.
  */
 public final class TieredCacheBatchOperationSource {
 
@@ -45,7 +46,8 @@ public final class TieredCacheBatchOperationSource {
 	 * @param method the invoked method
 	 * @param targetClass the target class, may be {@code null}
 	 * @return the operation, or {@code null}
-	 * @throws IllegalStateException if the annotation or the method's signature is invalid
+	 * @throws IllegalStateException if the annotation or the method's signature is
+	 * invalid
 	 */
 	TieredCacheBatchOperation getOperation(Method method, Class<?> targetClass) {
 		MethodClassKey cacheKey = new MethodClassKey(method, targetClass);
@@ -81,7 +83,8 @@ public final class TieredCacheBatchOperationSource {
 		}
 		if (specific.getParameterCount() != 1 || !ID_TYPES.contains(specific.getParameterTypes()[0])) {
 			throw new IllegalStateException(where + ": the method must take exactly one parameter, the ids, declared "
-					+ "as Collection, List or Set (" + EXAMPLE + "); it takes " + Arrays.stream(specific.getGenericParameterTypes())
+					+ "as Collection, List or Set (" + EXAMPLE + "); it takes "
+					+ Arrays.stream(specific.getGenericParameterTypes())
 						.map((type) -> type.getTypeName())
 						.collect(Collectors.joining(", ", "(", ")")));
 		}

@@ -18,13 +18,14 @@ import org.springframework.cache.Cache;
 import org.springframework.cache.CacheManager;
 
 /**
- * Serves {@link TieredCacheable} methods from their cache. On a tiered cache an L1 hit costs
- * one Caffeine lookup and no allocation beyond what a SpEL key needs; a miss goes through
- * {@link TieredCache#getOrLoad}, so one call per key per JVM runs the method. On any other
- * Spring cache (when the application brings its own {@link CacheManager}) the annotation
- * still caches, without the TTL or single-flight.
+ * Serves {@link TieredCacheable} methods from their cache. On a tiered cache an L1 hit
+ * costs one Caffeine lookup and no allocation beyond what a SpEL key needs; a miss goes
+ * through {@link TieredCache#getOrLoad}, so one call per key per JVM runs the method. On
+ * any other Spring cache (when the application brings its own {@link CacheManager}) the
+ * annotation still caches, without the TTL or single-flight.
  *
- * <p>Exceptions of the method reach the caller unchanged. Thread-safe.
+ * <p>
+ * Exceptions of the method reach the caller unchanged. Thread-safe.
  */
 public final class TieredCacheInterceptor implements MethodInterceptor {
 
@@ -71,8 +72,8 @@ public final class TieredCacheInterceptor implements MethodInterceptor {
 		try {
 			if (cache instanceof TieredCache tiered) {
 				Cache.ValueWrapper hit = tiered.getFromL1(key);
-				value = (hit != null) ? hit.get()
-						: tiered.getOrLoad(key, new Invocation(invocation, operation), loadOptions(operation, target, args));
+				value = (hit != null) ? hit.get() : tiered.getOrLoad(key, new Invocation(invocation, operation),
+						loadOptions(operation, target, args));
 			}
 			else {
 				value = getFromOtherCache(cache, key, new Invocation(invocation, operation),

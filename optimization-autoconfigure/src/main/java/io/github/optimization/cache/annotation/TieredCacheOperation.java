@@ -11,9 +11,9 @@ import org.springframework.cache.Cache;
 import org.springframework.expression.Expression;
 
 /**
- * Everything about one annotated method that does not change between calls, worked out once:
- * the cache name, the key strategy, parsed expressions, the TTL and the declared value type.
- * The cache itself is resolved on first use.
+ * Everything about one annotated method that does not change between calls, worked out
+ * once: the cache name, the key strategy, parsed expressions, the TTL and the declared
+ * value type. The cache itself is resolved on first use.
  */
 final class TieredCacheOperation {
 
@@ -39,7 +39,9 @@ final class TieredCacheOperation {
 
 	final LoadOptions loadOptions;
 
-	/** Variable names of each argument: its name (if known), pN and aN; worked out once. */
+	/**
+	 * Variable names of each argument: its name (if known), pN and aN; worked out once.
+	 */
 	final String[][] argumentVariables;
 
 	volatile Cache cache;

@@ -26,10 +26,11 @@ import org.springframework.util.StringUtils;
 /**
  * Finds {@link TieredCacheable} on methods and turns each into a
  * {@link TieredCacheOperation}, once per method and target class. Invalid annotations
- * (bad TTL, bad SpEL, unknown parameter names, void methods) fail when the bean is proxied,
- * that is at startup, with a message naming the method and what to change.
+ * (bad TTL, bad SpEL, unknown parameter names, void methods) fail when the bean is
+ * proxied, that is at startup, with a message naming the method and what to change.
  *
- * <p>Thread-safe.
+ * <p>
+ * Thread-safe.
  */
 public final class TieredCacheOperationSource {
 
@@ -41,7 +42,9 @@ public final class TieredCacheOperationSource {
 
 	private final Map<MethodClassKey, Object> operations = new ConcurrentHashMap<>(256);
 
-	/** Last operation seen per method: lets the common case look up without allocating. */
+	/**
+	 * Last operation seen per method: lets the common case look up without allocating.
+	 */
 	private final Map<Method, TieredCacheOperation> lastByMethod = new ConcurrentHashMap<>(256);
 
 	CacheExpressions expressions() {
@@ -102,7 +105,8 @@ public final class TieredCacheOperationSource {
 			throw new IllegalStateException(where + ": the method returns void, so there is nothing to cache");
 		}
 		if (isAsynchronous(specific.getReturnType())) {
-			throw new IllegalStateException(where + ": asynchronous results (" + specific.getReturnType().getSimpleName()
+			throw new IllegalStateException(where + ": asynchronous results ("
+					+ specific.getReturnType().getSimpleName()
 					+ ") are not supported by @TieredCacheable; return the value itself, or use @Cacheable, which "
 					+ "caches CompletableFuture results through the same cache");
 		}
@@ -217,9 +221,10 @@ public final class TieredCacheOperationSource {
 	}
 
 	public static String methodIdentity(Method method) {
-		return method.getDeclaringClass().getName() + "#" + method.getName() + Arrays.stream(method.getParameterTypes())
-			.map(Class::getTypeName)
-			.collect(Collectors.joining(",", "(", ")"));
+		return method.getDeclaringClass().getName() + "#" + method.getName()
+				+ Arrays.stream(method.getParameterTypes())
+					.map(Class::getTypeName)
+					.collect(Collectors.joining(",", "(", ")"));
 	}
 
 }

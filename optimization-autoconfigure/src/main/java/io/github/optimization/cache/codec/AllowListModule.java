@@ -11,9 +11,10 @@ import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 
 /**
- * Replaces Jackson's deserializers of {@code Class} and {@code JavaType}, which load any class
- * named in the JSON, with ones that consult the {@link TypeAllowList} first. A {@code Class}
- * property in a cached value is rare, but without this it would be a way around the allow-list.
+ * Replaces Jackson's deserializers of {@code Class} and {@code JavaType}, which load any
+ * class named in the JSON, with ones that consult the {@link TypeAllowList} first. A
+ * {@code Class} property in a cached value is rare, but without this it would be a way
+ * around the allow-list.
  */
 final class AllowListModule extends SimpleModule {
 
@@ -35,8 +36,8 @@ final class AllowListModule extends SimpleModule {
 		return parser.getText();
 	}
 
-	private static InvalidTypeIdException notAllowed(JsonParser parser, DeserializationContext context,
-			Class<?> target, String name) {
+	private static InvalidTypeIdException notAllowed(JsonParser parser, DeserializationContext context, Class<?> target,
+			String name) {
 		return InvalidTypeIdException.from(parser, "Type name in JSON is not allowed by the codec's allow-list",
 				context.constructType(target), name);
 	}

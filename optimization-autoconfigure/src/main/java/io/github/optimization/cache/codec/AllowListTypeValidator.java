@@ -6,9 +6,9 @@ import com.fasterxml.jackson.databind.jsontype.PolymorphicTypeValidator;
 
 /**
  * Defence in depth for types that opt into class-name polymorphism themselves
- * ({@code @JsonTypeInfo(use = Id.CLASS)}): a class name found in the JSON is resolved only if
- * the {@link TypeAllowList} allows it, and is checked before Jackson loads it. Replaces
- * Jackson's permissive default validator in the codec's own copy of the mapper.
+ * ({@code @JsonTypeInfo(use = Id.CLASS)}): a class name found in the JSON is resolved
+ * only if the {@link TypeAllowList} allows it, and is checked before Jackson loads it.
+ * Replaces Jackson's permissive default validator in the codec's own copy of the mapper.
  */
 final class AllowListTypeValidator extends PolymorphicTypeValidator.Base {
 

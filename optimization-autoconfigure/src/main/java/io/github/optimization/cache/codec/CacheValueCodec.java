@@ -18,18 +18,17 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.fasterxml.jackson.module.paramnames.ParameterNamesModule;
 
 /**
- * Encodes cache values to the bytes stored in the second-level cache, and decodes those bytes,
- * which are untrusted, back into values.
+ * Encodes cache values to the bytes stored in the second-level cache, and decodes those
+ * bytes, which are untrusted, back into values.
  *
- * <h2>Security</h2>
- * Java serialization is never used. Jackson default typing is never enabled (a mapper with it
- * enabled is refused). A class named in the bytes is loaded only after the {@link TypeAllowList}
- * accepted its name; this holds for the stored type descriptor, for {@code @JsonTypeInfo} class
- * ids and for {@code Class}/{@code JavaType} properties. Every problem with the bytes is a
- * {@linkplain Decoded#rejected rejection}, never an exception.
+ * <h2>Security</h2> Java serialization is never used. Jackson default typing is never
+ * enabled (a mapper with it enabled is refused). A class named in the bytes is loaded
+ * only after the {@link TypeAllowList} accepted its name; this holds for the stored type
+ * descriptor, for {@code @JsonTypeInfo} class ids and for {@code Class}/{@code JavaType}
+ * properties. Every problem with the bytes is a {@linkplain Decoded#rejected rejection},
+ * never an exception.
  *
- * <h2>Format (version 1)</h2>
- * <pre>
+ * <h2>Format (version 1)</h2> <pre>
  * offset  size  field
  * 0       2     magic C0 DE (never AC ED, '{' or '['; C0 never starts valid UTF-8 text)
  * 2       1     format version, 1
@@ -44,22 +43,24 @@ import com.fasterxml.jackson.module.paramnames.ParameterNamesModule;
  *
  * <h2>Decoding rules</h2>
  * <ul>
- * <li>Not starting with the magic (including JDK-serialized bytes, plain JSON and input shorter
- * than the magic): {@link RejectReason#FOREIGN}.</li>
- * <li>Longer than {@link CodecSettings#maxValueSize()}, or declaring (in the envelope or in the
- * zstd frame) more than {@link CodecSettings#maxDecompressedSize()}:
+ * <li>Not starting with the magic (including JDK-serialized bytes, plain JSON and input
+ * shorter than the magic): {@link RejectReason#FOREIGN}.</li>
+ * <li>Longer than {@link CodecSettings#maxValueSize()}, or declaring (in the envelope or
+ * in the zstd frame) more than {@link CodecSettings#maxDecompressedSize()}:
  * {@link RejectReason#OVERSIZED}, decided before anything is decompressed.</li>
- * <li>Truncated header, unknown version or flags, a compressed payload that is not exactly one
- * zstd frame of the declared size, JSON that does not bind (unknown properties included, with
- * {@link #defaultObjectMapper()}): {@link RejectReason#CORRUPT}.</li>
- * <li>When the expected type is concrete (not {@code Object}, not abstract save the standard
- * collection and map interfaces, and likewise for its contents) the JSON is bound to it and the
- * stored descriptor is ignored: the declared type is the contract. Otherwise the descriptor
- * must pass {@link TypeAllowList#isAllowedCanonical(String)} and, if an expected type was given,
- * fit it; else {@link RejectReason#TYPE}.</li>
+ * <li>Truncated header, unknown version or flags, a compressed payload that is not
+ * exactly one zstd frame of the declared size, JSON that does not bind (unknown
+ * properties included, with {@link #defaultObjectMapper()}):
+ * {@link RejectReason#CORRUPT}.</li>
+ * <li>When the expected type is concrete (not {@code Object}, not abstract save the
+ * standard collection and map interfaces, and likewise for its contents) the JSON is
+ * bound to it and the stored descriptor is ignored: the declared type is the contract.
+ * Otherwise the descriptor must pass {@link TypeAllowList#isAllowedCanonical(String)}
+ * and, if an expected type was given, fit it; else {@link RejectReason#TYPE}.</li>
  * </ul>
  *
- * <p>Instances are immutable and thread-safe.
+ * <p>
+ * Instances are immutable and thread-safe.
  */
 public final class CacheValueCodec {
 
@@ -72,16 +73,17 @@ public final class CacheValueCodec {
 	private final StoredTypeResolver storedTypes;
 
 	/**
-	 * Creates a codec. The mapper is copied, so later changes to it have no effect; the copy gets
-	 * a polymorphic type validator and {@code Class}/{@code JavaType} deserializers backed by the
-	 * allow-list, and fails on trailing tokens.
+	 * Creates a codec. The mapper is copied, so later changes to it have no effect; the
+	 * copy gets a polymorphic type validator and {@code Class}/{@code JavaType}
+	 * deserializers backed by the allow-list, and fails on trailing tokens.
 	 * @param objectMapper the mapper whose modules and features shape the JSON, typically
 	 * {@link #defaultObjectMapper()}; must support {@link ObjectMapper#copy()}
 	 * @param settings the size limits
 	 * @param allowList the classes that stored type descriptors may name
 	 * @throws NullPointerException if an argument is {@code null}
 	 * @throws IllegalArgumentException if the mapper has default typing enabled
-	 * @throws IllegalStateException if the mapper is a subclass that does not support copying
+	 * @throws IllegalStateException if the mapper is a subclass that does not support
+	 * copying
 	 */
 	public CacheValueCodec(ObjectMapper objectMapper, CodecSettings settings, TypeAllowList allowList) {
 		Objects.requireNonNull(objectMapper, "objectMapper must not be null");
@@ -103,9 +105,10 @@ public final class CacheValueCodec {
 
 	/**
 	 * A new mapper suited to cached values: no default typing; {@code JavaTimeModule},
-	 * {@code Jdk8Module} and {@code ParameterNamesModule}; dates as ISO-8601 strings that keep
-	 * their offset and zone; unknown properties and trailing tokens fail, so that a class that
-	 * changed since the value was written reads as a miss rather than as a half-filled object.
+	 * {@code Jdk8Module} and {@code ParameterNamesModule}; dates as ISO-8601 strings that
+	 * keep their offset and zone; unknown properties and trailing tokens fail, so that a
+	 * class that changed since the value was written reads as a miss rather than as a
+	 * half-filled object.
 	 * @return a new, independently configurable mapper; never {@code null}
 	 */
 	public static ObjectMapper defaultObjectMapper() {
@@ -118,7 +121,8 @@ public final class CacheValueCodec {
 			.disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
 			.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
 			.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-			// A computed getter (getFullName() with no field or setter) is not written, so
+			// A computed getter (getFullName() with no field or setter) is not written,
+			// so
 			// values with one can be read back while unknown properties still fail.
 			.enable(MapperFeature.REQUIRE_SETTERS_FOR_GETTERS)
 			.build();
@@ -134,20 +138,22 @@ public final class CacheValueCodec {
 
 	/**
 	 * Encodes a value with its expiry.
-	 * <p>The stored type descriptor is {@code declaredType} when that is concrete; otherwise the
-	 * type derived from the runtime value ({@code java.util.List<E>}, {@code java.util.Set<E>},
-	 * {@code java.util.Map<K,V>} with the common element classes, else the value's class) when it
-	 * fits {@code declaredType}; otherwise {@code declaredType}. The allow-list is not consulted:
-	 * it guards reading only.
+	 * <p>
+	 * The stored type descriptor is {@code declaredType} when that is concrete; otherwise
+	 * the type derived from the runtime value ({@code java.util.List<E>},
+	 * {@code java.util.Set<E>}, {@code java.util.Map<K,V>} with the common element
+	 * classes, else the value's class) when it fits {@code declaredType}; otherwise
+	 * {@code declaredType}. The allow-list is not consulted: it guards reading only.
 	 * @param value the value; {@code null} encodes a cached null
-	 * @param declaredType the type callers will read the value as, or {@code null} if unknown
+	 * @param declaredType the type callers will read the value as, or {@code null} if
+	 * unknown
 	 * @param expiresAtEpochMillis when the entry expires, stored as is
 	 * @return the encoded bytes, at most {@link CodecSettings#maxValueSize()} long
 	 * @throws CodecException {@link RejectReason#OVERSIZED} if the JSON exceeds
 	 * {@code maxDecompressedSize} or the result exceeds {@code maxValueSize};
 	 * {@link RejectReason#CORRUPT} if Jackson cannot serialize the value;
-	 * {@link RejectReason#TYPE} if the type descriptor exceeds 512 bytes. Messages name the
-	 * value's class, never the value.
+	 * {@link RejectReason#TYPE} if the type descriptor exceeds 512 bytes. Messages name
+	 * the value's class, never the value.
 	 */
 	public byte[] encode(Object value, JavaType declaredType, long expiresAtEpochMillis) throws CodecException {
 		if (value == null) {
@@ -158,13 +164,14 @@ public final class CacheValueCodec {
 		JavaType type = storedType(value, declaredType);
 		byte[] descriptor = type.toCanonical().getBytes(StandardCharsets.UTF_8);
 		if (descriptor.length > Envelope.MAX_DESCRIPTOR_LENGTH) {
-			throw new CodecException(RejectReason.TYPE, "The type descriptor of a value of class " + valueClass
-					+ " is " + descriptor.length + " bytes, over the limit of " + Envelope.MAX_DESCRIPTOR_LENGTH);
+			throw new CodecException(RejectReason.TYPE, "The type descriptor of a value of class " + valueClass + " is "
+					+ descriptor.length + " bytes, over the limit of " + Envelope.MAX_DESCRIPTOR_LENGTH);
 		}
 		byte[] json = serialize(value, type, valueClass);
 		if (json.length > this.settings.maxDecompressedSize()) {
-			throw new CodecException(RejectReason.OVERSIZED, "A value of class " + valueClass + " serializes to "
-					+ json.length + " bytes of JSON, over maxDecompressedSize of " + this.settings.maxDecompressedSize());
+			throw new CodecException(RejectReason.OVERSIZED,
+					"A value of class " + valueClass + " serializes to " + json.length
+							+ " bytes of JSON, over maxDecompressedSize of " + this.settings.maxDecompressedSize());
 		}
 		int flags = 0;
 		byte[] payload = json;
@@ -206,12 +213,14 @@ public final class CacheValueCodec {
 	}
 
 	/**
-	 * Decodes untrusted bytes. Never throws: every problem with the bytes, and any unexpected
-	 * failure while binding them, is returned as a rejection.
-	 * @param bytes the bytes read from the store; {@code null} or empty is {@link RejectReason#FOREIGN}
-	 * @param expectedType the type the caller will use the value as, or {@code null} to rely on
-	 * the stored descriptor and the allow-list
-	 * @return the value, a cached null, or a rejection with its reason; never {@code null}
+	 * Decodes untrusted bytes. Never throws: every problem with the bytes, and any
+	 * unexpected failure while binding them, is returned as a rejection.
+	 * @param bytes the bytes read from the store; {@code null} or empty is
+	 * {@link RejectReason#FOREIGN}
+	 * @param expectedType the type the caller will use the value as, or {@code null} to
+	 * rely on the stored descriptor and the allow-list
+	 * @return the value, a cached null, or a rejection with its reason; never
+	 * {@code null}
 	 */
 	public Decoded decode(byte[] bytes, JavaType expectedType) {
 		try {
@@ -259,8 +268,8 @@ public final class CacheValueCodec {
 			value = this.mapper.readValue(json, offset, length, target);
 		}
 		catch (InvalidTypeIdException ex) {
-			throw new Rejection(RejectReason.TYPE,
-					"JSON carries a type id that is not allowed or not known" + path(ex) + " for " + target.toCanonical());
+			throw new Rejection(RejectReason.TYPE, "JSON carries a type id that is not allowed or not known" + path(ex)
+					+ " for " + target.toCanonical());
 		}
 		catch (IOException ex) {
 			throw new Rejection(RejectReason.CORRUPT, "payload does not bind to " + target.toCanonical() + " ("
@@ -272,7 +281,10 @@ public final class CacheValueCodec {
 		return value;
 	}
 
-	/** Where binding failed, as property names: never the offending value, which may be sensitive. */
+	/**
+	 * Where binding failed, as property names: never the offending value, which may be
+	 * sensitive.
+	 */
 	private static String path(IOException ex) {
 		if (ex instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
 			return " at " + StoredTypeResolver.printable(mapping.getPathReference());

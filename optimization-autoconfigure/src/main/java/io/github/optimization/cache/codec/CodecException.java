@@ -3,13 +3,16 @@ package io.github.optimization.cache.codec;
 import java.util.Objects;
 
 /**
- * Thrown by {@link CacheValueCodec#encode} when a value cannot be stored: its encoded form is
- * larger than {@link CodecSettings#maxValueSize()} ({@link RejectReason#OVERSIZED}), Jackson
- * cannot serialize it ({@link RejectReason#CORRUPT}), or its type cannot be described
+ * Thrown by {@link CacheValueCodec#encode} when a value cannot be stored: its encoded
+ * form is larger than {@link CodecSettings#maxValueSize()}
+ * ({@link RejectReason#OVERSIZED}), Jackson cannot serialize it
+ * ({@link RejectReason#CORRUPT}), or its type cannot be described
  * ({@link RejectReason#TYPE}).
  *
- * <p>Decoding never throws this exception: it returns a {@linkplain Decoded#rejected rejection}
- * instead. Messages name the value's class, never the value itself, so that they are safe to log.
+ * <p>
+ * Decoding never throws this exception: it returns a {@linkplain Decoded#rejected
+ * rejection} instead. Messages name the value's class, never the value itself, so that
+ * they are safe to log.
  */
 public class CodecException extends RuntimeException {
 

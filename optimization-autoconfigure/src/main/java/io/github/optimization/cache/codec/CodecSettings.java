@@ -3,14 +3,15 @@ package io.github.optimization.cache.codec;
 /**
  * Immutable, validated limits of a {@link CacheValueCodec}. Thread-safe.
  *
- * @param compressionThreshold JSON payloads longer than this many bytes are zstd-compressed
- * (and kept compressed only when that makes them smaller); {@code 0} compresses every non-empty
- * payload, {@link Integer#MAX_VALUE} never compresses. Must be {@code >= 0}.
+ * @param compressionThreshold JSON payloads longer than this many bytes are
+ * zstd-compressed (and kept compressed only when that makes them smaller); {@code 0}
+ * compresses every non-empty payload, {@link Integer#MAX_VALUE} never compresses. Must be
+ * {@code >= 0}.
  * @param maxValueSize the largest byte array {@link CacheValueCodec#encode} produces and
  * {@link CacheValueCodec#decode} accepts, envelope included. Must be {@code > 0}.
- * @param maxDecompressedSize the largest JSON payload, after decompression, that is encoded or
- * decoded; checked against the size declared in the envelope before any decompression. Must be
- * {@code >= maxValueSize}.
+ * @param maxDecompressedSize the largest JSON payload, after decompression, that is
+ * encoded or decoded; checked against the size declared in the envelope before any
+ * decompression. Must be {@code >= maxValueSize}.
  */
 public record CodecSettings(int compressionThreshold, int maxValueSize, int maxDecompressedSize) {
 
@@ -25,9 +26,11 @@ public record CodecSettings(int compressionThreshold, int maxValueSize, int maxD
 
 	/**
 	 * Validates the settings.
-	 * @param compressionThreshold JSON longer than this many bytes is compressed; {@code >= 0}
+	 * @param compressionThreshold JSON longer than this many bytes is compressed;
+	 * {@code >= 0}
 	 * @param maxValueSize the largest encoded value in bytes; {@code > 0}
-	 * @param maxDecompressedSize the largest JSON payload in bytes; {@code >= maxValueSize}
+	 * @param maxDecompressedSize the largest JSON payload in bytes;
+	 * {@code >= maxValueSize}
 	 * @throws IllegalArgumentException naming the offending component and its value when
 	 * {@code compressionThreshold < 0}, {@code maxValueSize <= 0} or
 	 * {@code maxDecompressedSize < maxValueSize}
@@ -47,7 +50,8 @@ public record CodecSettings(int compressionThreshold, int maxValueSize, int maxD
 	}
 
 	/**
-	 * The defaults: compress above 1 KiB, values up to 1 MiB, payloads up to 16 MiB once decompressed.
+	 * The defaults: compress above 1 KiB, values up to 1 MiB, payloads up to 16 MiB once
+	 * decompressed.
 	 * @return the default settings; never {@code null}
 	 */
 	public static CodecSettings defaults() {

@@ -3,9 +3,9 @@ package io.github.optimization.cache.codec;
 import com.github.luben.zstd.Zstd;
 
 /**
- * zstd compression of JSON payloads, with the checks that make decompressing untrusted bytes
- * safe: exactly one frame, a recorded content size that matches the envelope and the limit,
- * decompression into a buffer of exactly that size.
+ * zstd compression of JSON payloads, with the checks that make decompressing untrusted
+ * bytes safe: exactly one frame, a recorded content size that matches the envelope and
+ * the limit, decompression into a buffer of exactly that size.
  */
 final class Compression {
 
@@ -29,8 +29,8 @@ final class Compression {
 	 * @param source the array holding the payload
 	 * @param offset where the payload starts
 	 * @param length its length, positive
-	 * @param declaredLength the uncompressed length declared by the envelope, already checked to
-	 * be positive and within {@code maxDecompressedSize}
+	 * @param declaredLength the uncompressed length declared by the envelope, already
+	 * checked to be positive and within {@code maxDecompressedSize}
 	 * @param maxDecompressedSize the limit
 	 * @return exactly {@code declaredLength} decompressed bytes
 	 * @throws Rejection if the payload is not one well-formed frame of the declared size

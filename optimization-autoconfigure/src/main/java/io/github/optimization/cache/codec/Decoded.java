@@ -3,11 +3,14 @@ package io.github.optimization.cache.codec;
 import java.util.Objects;
 
 /**
- * The outcome of {@link CacheValueCodec#decode}: a value, a cached {@code null}, or a rejection.
+ * The outcome of {@link CacheValueCodec#decode}: a value, a cached {@code null}, or a
+ * rejection.
  *
- * <p>Immutable and thread-safe. The boolean queries never throw; an accessor that belongs to
- * the other outcome throws {@link IllegalStateException}, so a rejection can never be mistaken
- * for a cached {@code null}. {@link #toString()} names the value's class, never the value.
+ * <p>
+ * Immutable and thread-safe. The boolean queries never throw; an accessor that belongs to
+ * the other outcome throws {@link IllegalStateException}, so a rejection can never be
+ * mistaken for a cached {@code null}. {@link #toString()} names the value's class, never
+ * the value.
  */
 public final class Decoded {
 
@@ -32,7 +35,8 @@ public final class Decoded {
 
 	/**
 	 * A decoded non-null value.
-	 * @param value the value; not {@code null} (use {@link #nullValue(long)} for a cached null)
+	 * @param value the value; not {@code null} (use {@link #nullValue(long)} for a cached
+	 * null)
 	 * @param expiresAtEpochMillis when the entry expires, as stored by the writer
 	 * @return the outcome; never {@code null}
 	 * @throws NullPointerException if {@code value} is {@code null}
@@ -43,7 +47,8 @@ public final class Decoded {
 	}
 
 	/**
-	 * A cached {@code null}: the loader returned {@code null} and the cache stored that fact.
+	 * A cached {@code null}: the loader returned {@code null} and the cache stored that
+	 * fact.
 	 * @param expiresAtEpochMillis when the entry expires, as stored by the writer
 	 * @return the outcome; never {@code null}
 	 */
@@ -54,7 +59,8 @@ public final class Decoded {
 	/**
 	 * Bytes that were refused.
 	 * @param reason why; not {@code null}
-	 * @param detail a short, log-safe explanation (never the payload itself); not {@code null}
+	 * @param detail a short, log-safe explanation (never the payload itself); not
+	 * {@code null}
 	 * @return the outcome; never {@code null}
 	 * @throws NullPointerException if an argument is {@code null}
 	 */

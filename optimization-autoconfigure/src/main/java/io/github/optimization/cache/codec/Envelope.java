@@ -5,14 +5,15 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
 /**
- * The binary layout of an encoded cache value; see {@link CacheValueCodec} for the format.
- * Parsing works on offsets into the caller's array and copies nothing.
+ * The binary layout of an encoded cache value; see {@link CacheValueCodec} for the
+ * format. Parsing works on offsets into the caller's array and copies nothing.
  *
  * @param flags the flags byte
  * @param expiresAtEpochMillis the stored expiry
  * @param descriptorOffset where the UTF-8 type descriptor starts
  * @param descriptorLength its length in bytes
- * @param uncompressedLength the declared JSON length of a compressed payload, else {@code -1}
+ * @param uncompressedLength the declared JSON length of a compressed payload, else
+ * {@code -1}
  * @param payloadOffset where the payload starts
  * @param payloadLength its length in bytes, up to the end of the array
  */
@@ -54,7 +55,8 @@ record Envelope(int flags, long expiresAtEpochMillis, int descriptorOffset, int 
 	 * Assemble an envelope.
 	 * @param flags the flags
 	 * @param expiresAtEpochMillis the expiry
-	 * @param descriptor the UTF-8 type descriptor, at most {@link #MAX_DESCRIPTOR_LENGTH} bytes
+	 * @param descriptor the UTF-8 type descriptor, at most {@link #MAX_DESCRIPTOR_LENGTH}
+	 * bytes
 	 * @param uncompressedLength the JSON length, written only when compressed
 	 * @param payload the payload, written whole
 	 */

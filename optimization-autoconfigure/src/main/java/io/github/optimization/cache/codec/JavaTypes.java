@@ -26,16 +26,19 @@ final class JavaTypes {
 	private static final Set<Class<?>> STANDARD_CONTAINERS = Set.of(Collection.class, List.class, Set.class,
 			SortedSet.class, NavigableSet.class, Map.class, SortedMap.class, NavigableMap.class);
 
-	/** Beyond this nesting, content types are not derived (and self-containing values end). */
+	/**
+	 * Beyond this nesting, content types are not derived (and self-containing values
+	 * end).
+	 */
 	private static final int MAX_DERIVE_DEPTH = 16;
 
 	private JavaTypes() {
 	}
 
 	/**
-	 * Whether JSON can be bound to a type without any type information from the bytes: not
-	 * {@code Object}, not abstract (save the standard collection and map interfaces), and the
-	 * same for every content, key and type parameter.
+	 * Whether JSON can be bound to a type without any type information from the bytes:
+	 * not {@code Object}, not abstract (save the standard collection and map interfaces),
+	 * and the same for every content, key and type parameter.
 	 * @param type the type, may be {@code null}
 	 * @return whether the type is concrete enough
 	 */
@@ -76,10 +79,11 @@ final class JavaTypes {
 	}
 
 	/**
-	 * Whether a value of type {@code actual} may be returned where {@code expected} is declared.
-	 * Type parameters are compared covariantly ({@code List<Circle>} fits {@code List<Shape>}),
-	 * which is sound for cached values that are only read.
-	 * @param expected the declared type; {@code null} or {@code Object} accepts everything
+	 * Whether a value of type {@code actual} may be returned where {@code expected} is
+	 * declared. Type parameters are compared covariantly ({@code List<Circle>} fits
+	 * {@code List<Shape>}), which is sound for cached values that are only read.
+	 * @param expected the declared type; {@code null} or {@code Object} accepts
+	 * everything
 	 * @param actual the type a value was stored as
 	 * @return whether it fits
 	 */
@@ -115,11 +119,12 @@ final class JavaTypes {
 	}
 
 	/**
-	 * The type that describes a runtime value: {@code java.util.List<E>}, {@code java.util.Set<E>}
-	 * or {@code java.util.Map<K,V>} for lists, sets and maps (whatever their implementation), with
-	 * {@code E}, {@code K} and {@code V} the common type of the non-null elements, or
-	 * {@code Object} when they differ or there are none; {@code Optional<E>} likewise; the
-	 * declaring class of an enum constant; otherwise the value's class.
+	 * The type that describes a runtime value: {@code java.util.List<E>},
+	 * {@code java.util.Set<E>} or {@code java.util.Map<K,V>} for lists, sets and maps
+	 * (whatever their implementation), with {@code E}, {@code K} and {@code V} the common
+	 * type of the non-null elements, or {@code Object} when they differ or there are
+	 * none; {@code Optional<E>} likewise; the declaring class of an enum constant;
+	 * otherwise the value's class.
 	 * @param value the value, not {@code null}
 	 * @param typeFactory the factory to build types with
 	 * @return the type; never {@code null}

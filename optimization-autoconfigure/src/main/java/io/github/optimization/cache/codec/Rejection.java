@@ -1,8 +1,9 @@
 package io.github.optimization.cache.codec;
 
 /**
- * Internal signal that a decoding stage refused the bytes. Stackless, so rejecting hostile
- * input costs no more than accepting good input; never escapes {@link CacheValueCodec#decode}.
+ * Internal signal that a decoding stage refused the bytes. Stackless, so rejecting
+ * hostile input costs no more than accepting good input; never escapes
+ * {@link CacheValueCodec#decode}.
  */
 final class Rejection extends RuntimeException {
 

@@ -6,9 +6,10 @@ import com.fasterxml.jackson.databind.type.TypeFactory;
 import org.springframework.util.ConcurrentLruCache;
 
 /**
- * Turns a type descriptor read from untrusted bytes into a {@link JavaType}: the allow-list is
- * consulted on the string first, and only then may Jackson load classes. Resolved types are
- * kept in a small LRU cache, which therefore only ever holds allowed types. Thread-safe.
+ * Turns a type descriptor read from untrusted bytes into a {@link JavaType}: the
+ * allow-list is consulted on the string first, and only then may Jackson load classes.
+ * Resolved types are kept in a small LRU cache, which therefore only ever holds allowed
+ * types. Thread-safe.
  */
 final class StoredTypeResolver {
 
@@ -27,8 +28,8 @@ final class StoredTypeResolver {
 	 * Resolve a descriptor.
 	 * @param descriptor the canonical type string from the bytes
 	 * @return the type
-	 * @throws Rejection ({@link RejectReason#TYPE}) if the allow-list refuses a name in it or the
-	 * named classes cannot be loaded
+	 * @throws Rejection ({@link RejectReason#TYPE}) if the allow-list refuses a name in
+	 * it or the named classes cannot be loaded
 	 */
 	JavaType resolve(String descriptor) {
 		if (!this.allowList.isAllowedCanonical(descriptor)) {
@@ -42,7 +43,10 @@ final class StoredTypeResolver {
 		}
 	}
 
-	/** The descriptor is untrusted: keep it short and free of control characters before it reaches a log. */
+	/**
+	 * The descriptor is untrusted: keep it short and free of control characters before it
+	 * reaches a log.
+	 */
 	static String printable(String text) {
 		int limit = Math.min(text.length(), 200);
 		StringBuilder out = new StringBuilder(limit + 3);

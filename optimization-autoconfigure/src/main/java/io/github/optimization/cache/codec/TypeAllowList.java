@@ -10,17 +10,21 @@ import java.util.TreeSet;
 /**
  * Which class names may be resolved from a type descriptor found in untrusted bytes.
  *
- * <p>Allowed are: the primitives; a fixed set of JDK value types and standard collections
- * ({@code String}, the boxed primitives, {@code Object}, {@code BigDecimal}, {@code BigInteger},
- * {@code UUID}, the {@code java.time} value types, {@code List}/{@code ArrayList}/
- * {@code LinkedList}, {@code Set}/{@code HashSet}/{@code LinkedHashSet}/{@code TreeSet},
- * {@code Map}/{@code HashMap}/{@code LinkedHashMap}/{@code TreeMap} and {@code Optional});
- * every class in one of the configured packages or their sub-packages, nested classes
- * ({@code Outer$Inner}) included; and arrays of allowed types, in either the JVM form
- * ({@code [Lcom.example.User;}) or the source form ({@code com.example.User[]}).
+ * <p>
+ * Allowed are: the primitives; a fixed set of JDK value types and standard collections
+ * ({@code String}, the boxed primitives, {@code Object}, {@code BigDecimal},
+ * {@code BigInteger}, {@code UUID}, the {@code java.time} value types,
+ * {@code List}/{@code ArrayList}/ {@code LinkedList},
+ * {@code Set}/{@code HashSet}/{@code LinkedHashSet}/{@code TreeSet},
+ * {@code Map}/{@code HashMap}/{@code LinkedHashMap}/{@code TreeMap} and
+ * {@code Optional}); every class in one of the configured packages or their sub-packages,
+ * nested classes ({@code Outer$Inner}) included; and arrays of allowed types, in either
+ * the JVM form ({@code [Lcom.example.User;}) or the source form
+ * ({@code com.example.User[]}).
  *
- * <p>Everything is decided on the string alone: no method of this class loads, initializes or
- * even looks up a class. Immutable and thread-safe.
+ * <p>
+ * Everything is decided on the string alone: no method of this class loads, initializes
+ * or even looks up a class. Immutable and thread-safe.
  */
 public final class TypeAllowList {
 
@@ -33,10 +37,9 @@ public final class TypeAllowList {
 			"java.time.Instant", "java.time.LocalDate", "java.time.LocalDateTime", "java.time.LocalTime",
 			"java.time.OffsetDateTime", "java.time.ZonedDateTime", "java.time.Duration", "java.time.Period",
 			"java.time.Year", "java.time.YearMonth", "java.time.MonthDay", "java.time.ZoneOffset",
-			"java.time.DayOfWeek", "java.time.Month", "java.util.List", "java.util.ArrayList",
-			"java.util.LinkedList", "java.util.Set", "java.util.HashSet", "java.util.LinkedHashSet",
-			"java.util.TreeSet", "java.util.Map", "java.util.HashMap", "java.util.LinkedHashMap",
-			"java.util.TreeMap", "java.util.Optional");
+			"java.time.DayOfWeek", "java.time.Month", "java.util.List", "java.util.ArrayList", "java.util.LinkedList",
+			"java.util.Set", "java.util.HashSet", "java.util.LinkedHashSet", "java.util.TreeSet", "java.util.Map",
+			"java.util.HashMap", "java.util.LinkedHashMap", "java.util.TreeMap", "java.util.Optional");
 
 	/** Packages whose classes are allowed one by one, never as a whole. */
 	private static final List<String> JDK_PACKAGE_ROOTS = List.of("java", "javax", "jdk", "sun", "com.sun");
@@ -49,14 +52,14 @@ public final class TypeAllowList {
 
 	/**
 	 * Creates an allow-list of the JDK value types plus the given packages.
-	 * @param allowedPackages package names such as {@code com.example.app}; each allows its
-	 * sub-packages too. May be empty (JDK value types only). Each must be dot-separated Java
-	 * identifiers with at least two segments, and must not be a JDK package ({@code java},
-	 * {@code javax}, {@code jdk}, {@code sun}, {@code com.sun} or below): wildcards are neither
-	 * needed nor accepted.
+	 * @param allowedPackages package names such as {@code com.example.app}; each allows
+	 * its sub-packages too. May be empty (JDK value types only). Each must be
+	 * dot-separated Java identifiers with at least two segments, and must not be a JDK
+	 * package ({@code java}, {@code javax}, {@code jdk}, {@code sun}, {@code com.sun} or
+	 * below): wildcards are neither needed nor accepted.
 	 * @throws NullPointerException if {@code allowedPackages} is {@code null}
-	 * @throws IllegalArgumentException naming the offending entry if one is {@code null}, blank,
-	 * not a package name, a single segment, or a JDK package
+	 * @throws IllegalArgumentException naming the offending entry if one is {@code null},
+	 * blank, not a package name, a single segment, or a JDK package
 	 */
 	public TypeAllowList(Collection<String> allowedPackages) {
 		Objects.requireNonNull(allowedPackages, "allowedPackages must not be null");
@@ -90,8 +93,8 @@ public final class TypeAllowList {
 			}
 		}
 		if (name.indexOf('.') < 0) {
-			throw new IllegalArgumentException("Allowed package '" + name
-					+ "' is too broad: use at least two segments, such as com.example");
+			throw new IllegalArgumentException(
+					"Allowed package '" + name + "' is too broad: use at least two segments, such as com.example");
 		}
 		return name;
 	}
@@ -156,12 +159,12 @@ public final class TypeAllowList {
 	}
 
 	/**
-	 * Whether every class named in a Jackson canonical type string is allowed, as produced by
-	 * {@link com.fasterxml.jackson.databind.JavaType#toCanonical()}: for example
-	 * {@code java.util.Map<java.lang.String,java.util.List<com.example.Item>>} or
-	 * {@code [Lcom.example.User;}. The string must also be well formed (balanced {@code <>},
-	 * no empty names, no whitespace), so that every name Jackson would try to load has been
-	 * checked here.
+	 * Whether every class named in a Jackson canonical type string is allowed, as
+	 * produced by {@link com.fasterxml.jackson.databind.JavaType#toCanonical()}: for
+	 * example {@code java.util.Map<java.lang.String,java.util.List<com.example.Item>>} or
+	 * {@code [Lcom.example.User;}. The string must also be well formed (balanced
+	 * {@code <>}, no empty names, no whitespace), so that every name Jackson would try to
+	 * load has been checked here.
 	 * @param canonicalJavaType the canonical type string; {@code null} is refused
 	 * @return whether the string is well formed and all its class names are allowed
 	 */

@@ -31,20 +31,22 @@ import org.springframework.cache.interceptor.SimpleKey;
  * Turns a cache key object into an unambiguous string: two different keys never encode to
  * the same string, so {@code ("a, b", "c")} and {@code ("a", "b, c")} stay apart.
  *
- * <p>Rules: a {@link String} is written as is, with {@code \ # , ( )} escaped by a
- * backslash (so string keys stay readable and can be matched by a pattern); every other
- * type starts with {@code #} and a tag of its own, so keys that differ in Java never share
- * a Redis key: {@code #l} Long, {@code #i} Integer, {@code #w} Short, {@code #y} Byte,
- * {@code #n} BigInteger, {@code #d} Double, {@code #f} Float, {@code #x} BigDecimal (with its
+ * <p>
+ * Rules: a {@link String} is written as is, with {@code \ # , ( )} escaped by a backslash
+ * (so string keys stay readable and can be matched by a pattern); every other type starts
+ * with {@code #} and a tag of its own, so keys that differ in Java never share a Redis
+ * key: {@code #l} Long, {@code #i} Integer, {@code #w} Short, {@code #y} Byte, {@code #n}
+ * BigInteger, {@code #d} Double, {@code #f} Float, {@code #x} BigDecimal (with its
  * scale), {@code #b} Boolean, {@code #c} Character, {@code #u} UUID, {@code #e} enum,
  * {@code #m} a method identity, {@code #(...)} a {@link SimpleKey} or {@link MethodKey}'s
- * arguments, {@code #A(...)} an array, {@code #L(...)} a list, {@code #S(...)} a set (sorted),
- * {@code #M} a map, {@code #null}, and {@code #o} plus the class name and a canonical JSON
- * form (fields and properties, sorted) for anything else; an object with no properties is
- * refused. Encodings longer than {@link #MAX_PLAIN_LENGTH} characters are replaced by
- * {@code #h} and the SHA-256 of the full encoding.
+ * arguments, {@code #A(...)} an array, {@code #L(...)} a list, {@code #S(...)} a set
+ * (sorted), {@code #M} a map, {@code #null}, and {@code #o} plus the class name and a
+ * canonical JSON form (fields and properties, sorted) for anything else; an object with
+ * no properties is refused. Encodings longer than {@link #MAX_PLAIN_LENGTH} characters
+ * are replaced by {@code #h} and the SHA-256 of the full encoding.
  *
- * <p>Thread-safe.
+ * <p>
+ * Thread-safe.
  */
 public final class CacheKeyEncoder {
 

@@ -46,35 +46,38 @@ import org.springframework.beans.BeanUtils;
 import org.springframework.util.ReflectionUtils;
 
 /**
- * A SHA-256 over a canonical encoding of values, so that equal requests hash equal however
- * they were built. What {@link CachedLlmResponse} keys on.
+ * A SHA-256 over a canonical encoding of values, so that equal requests hash equal
+ * however they were built. What {@link CachedLlmResponse} keys on.
  *
- * <p>Rules (each value starts with a tag of its kind, and every variable-length part is
+ * <p>
+ * Rules (each value starts with a tag of its kind, and every variable-length part is
  * length-prefixed, so no two different values share an encoding):
  * <ul>
  * <li>{@code null}; strings (any {@link CharSequence}) by their UTF-8 bytes; booleans and
  * characters.</li>
- * <li>Integers ({@code byte}, {@code short}, {@code int}, {@code long}, {@link BigInteger},
- * atomic ones) by value, whatever their Java type: {@code 1} and {@code 1L} are equal.
- * Decimals ({@code float}, {@code double}, {@link BigDecimal}) by their shortest decimal form
- * without trailing zeros: {@code 0.7f}, {@code 0.7d} and {@code 0.70} are equal. An integer
- * is never equal to a decimal or a string ({@code 1}, {@code 1.0} and {@code "1"} differ).</li>
+ * <li>Integers ({@code byte}, {@code short}, {@code int}, {@code long},
+ * {@link BigInteger}, atomic ones) by value, whatever their Java type: {@code 1} and
+ * {@code 1L} are equal. Decimals ({@code float}, {@code double}, {@link BigDecimal}) by
+ * their shortest decimal form without trailing zeros: {@code 0.7f}, {@code 0.7d} and
+ * {@code 0.70} are equal. An integer is never equal to a decimal or a string ({@code 1},
+ * {@code 1.0} and {@code "1"} differ).</li>
  * <li>Enums by class and name; {@link UUID}, {@link URI}, {@link URL}, {@link Locale},
- * {@link Currency}, {@link Charset}, {@link ZoneId}, {@link Date}, {@link Class} and every
- * {@code java.time} value by class and text form.</li>
- * <li>Lists, arrays and other collections in order; sets and maps in sorted order of their
- * elements' and keys' encodings, so a {@code HashMap} and a {@code LinkedHashMap} filled in
- * another order are equal; {@code byte[]} as bytes; {@link Optional} by its content; Jackson
- * trees as maps, lists and values.</li>
+ * {@link Currency}, {@link Charset}, {@link ZoneId}, {@link Date}, {@link Class} and
+ * every {@code java.time} value by class and text form.</li>
+ * <li>Lists, arrays and other collections in order; sets and maps in sorted order of
+ * their elements' and keys' encodings, so a {@code HashMap} and a {@code LinkedHashMap}
+ * filled in another order are equal; {@code byte[]} as bytes; {@link Optional} by its
+ * content; Jackson trees as maps, lists and values.</li>
  * <li>Records by class name and components in declaration order; other objects (beans) by
  * class name and readable properties sorted by name.</li>
  * </ul>
- * Refused, with a {@link NotCanonicalException} that names the path to the value: streams,
- * iterators, readers and other single-use sources, futures and publishers, functions,
- * JDK types not listed above, objects with no properties, cycles, and nesting deeper than
- * {@value #MAX_DEPTH}.
+ * Refused, with a {@link NotCanonicalException} that names the path to the value:
+ * streams, iterators, readers and other single-use sources, futures and publishers,
+ * functions, JDK types not listed above, objects with no properties, cycles, and nesting
+ * deeper than {@value #MAX_DEPTH}.
  *
- * <p>Instances are not thread-safe; the static methods are.
+ * <p>
+ * Instances are not thread-safe; the static methods are.
  */
 public final class CanonicalKey {
 
@@ -122,8 +125,8 @@ public final class CanonicalKey {
 	}
 
 	/**
-	 * Why values of a declared type can never be encoded, or {@code null} if they can or if
-	 * only the runtime value can tell (interfaces, abstract classes, {@code Object}).
+	 * Why values of a declared type can never be encoded, or {@code null} if they can or
+	 * if only the runtime value can tell (interfaces, abstract classes, {@code Object}).
 	 * @param type the declared type
 	 * @return the reason, or {@code null}
 	 */
@@ -135,10 +138,10 @@ public final class CanonicalKey {
 		if (type.isArray()) {
 			return whyNotCanonical(type.getComponentType());
 		}
-		if (type.isPrimitive() || type.isInterface() || Modifier.isAbstract(type.getModifiers())
-				|| type == Object.class || isKnownValue(type) || type.isEnum() || type.isRecord()
-				|| Collection.class.isAssignableFrom(type) || Map.class.isAssignableFrom(type)
-				|| Optional.class == type || JsonNode.class.isAssignableFrom(type)) {
+		if (type.isPrimitive() || type.isInterface() || Modifier.isAbstract(type.getModifiers()) || type == Object.class
+				|| isKnownValue(type) || type.isEnum() || type.isRecord() || Collection.class.isAssignableFrom(type)
+				|| Map.class.isAssignableFrom(type) || Optional.class == type
+				|| JsonNode.class.isAssignableFrom(type)) {
 			return null;
 		}
 		if (isJdk(type)) {
@@ -188,11 +191,10 @@ public final class CanonicalKey {
 	}
 
 	private static boolean isKnownValue(Class<?> type) {
-		return CharSequence.class.isAssignableFrom(type) || Number.class.isAssignableFrom(type)
-				|| type == Boolean.class || type == Character.class || type == UUID.class || type == URI.class
-				|| type == URL.class || type == Locale.class || type == Currency.class
-				|| Charset.class.isAssignableFrom(type) || ZoneId.class.isAssignableFrom(type)
-				|| Date.class.isAssignableFrom(type) || type == Class.class
+		return CharSequence.class.isAssignableFrom(type) || Number.class.isAssignableFrom(type) || type == Boolean.class
+				|| type == Character.class || type == UUID.class || type == URI.class || type == URL.class
+				|| type == Locale.class || type == Currency.class || Charset.class.isAssignableFrom(type)
+				|| ZoneId.class.isAssignableFrom(type) || Date.class.isAssignableFrom(type) || type == Class.class
 				|| type.getPackageName().equals("java.time");
 	}
 
@@ -223,7 +225,9 @@ public final class CanonicalKey {
 		out.write(value);
 	}
 
-	/** Encodes one value graph; tracks the objects on the current path to refuse cycles. */
+	/**
+	 * Encodes one value graph; tracks the objects on the current path to refuse cycles.
+	 */
 	private static final class Encoder {
 
 		private final Map<Object, Boolean> onPath = new IdentityHashMap<>();
@@ -424,8 +428,8 @@ public final class CanonicalKey {
 		}
 
 		private static void encodeNumber(ByteArrayOutputStream out, Number number, String path) {
-			if (number instanceof Integer || number instanceof Long || number instanceof Short
-					|| number instanceof Byte || number instanceof BigInteger || number instanceof AtomicInteger
+			if (number instanceof Integer || number instanceof Long || number instanceof Short || number instanceof Byte
+					|| number instanceof BigInteger || number instanceof AtomicInteger
 					|| number instanceof AtomicLong) {
 				out.write('I');
 				writeString(out, number.toString());
@@ -478,8 +482,8 @@ public final class CanonicalKey {
 				return accessor.invoke(target);
 			}
 			catch (InvocationTargetException ex) {
-				throw new NotCanonicalException(path, "reading " + accessor.getName() + "() threw "
-						+ ex.getTargetException());
+				throw new NotCanonicalException(path,
+						"reading " + accessor.getName() + "() threw " + ex.getTargetException());
 			}
 			catch (IllegalAccessException | RuntimeException ex) {
 				throw new NotCanonicalException(path, "reading " + accessor.getName() + "() failed: " + ex);
@@ -504,7 +508,9 @@ public final class CanonicalKey {
 			this.reason = reason;
 		}
 
-		/** The path to the refused value, starting with the name given to {@link #add}. */
+		/**
+		 * The path to the refused value, starting with the name given to {@link #add}.
+		 */
 		public String getPath() {
 			return this.path;
 		}

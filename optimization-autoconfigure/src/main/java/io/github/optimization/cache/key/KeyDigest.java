@@ -5,7 +5,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-
 /**
  * The digest of a cache key that invalidation messages carry instead of the key itself:
  * the first 128 bits of the SHA-256 of the key's unambiguous encoding, in hex. Equal keys

@@ -3,12 +3,14 @@ package io.github.optimization.cache.key;
 import java.util.regex.Pattern;
 
 /**
- * A pattern over string cache keys, for evicting many keys of one cache at once (e.g. every
- * key of user 42: {@code user:42:*}). {@code *} matches any run of characters, {@code ?}
- * one character, {@code \} makes the next character literal; everything else is literal,
- * including Redis's {@code [ ]} classes, so a pattern can never reach beyond its cache.
+ * A pattern over string cache keys, for evicting many keys of one cache at once (e.g.
+ * every key of user 42: {@code user:42:*}). {@code *} matches any run of characters,
+ * {@code ?} one character, {@code \} makes the next character literal; everything else is
+ * literal, including Redis's {@code [ ]} classes, so a pattern can never reach beyond its
+ * cache.
  *
- * <p>Keys that were hashed because they were long (see {@link CacheKeyEncoder}) and
+ * <p>
+ * Keys that were hashed because they were long (see {@link CacheKeyEncoder}) and
  * non-string keys are not matched by literal text. Immutable and thread-safe.
  */
 public final class KeyPattern {

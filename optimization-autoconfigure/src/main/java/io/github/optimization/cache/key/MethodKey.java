@@ -8,7 +8,8 @@ import java.util.Objects;
  * {@code @TieredCacheable} uses when it has no explicit key, so two methods with the same
  * arguments never share an entry.
  *
- * <p>Immutable as long as the arguments are; equality is by method identity and deep
+ * <p>
+ * Immutable as long as the arguments are; equality is by method identity and deep
  * equality of the arguments. Instances are safe to share between threads.
  */
 public final class MethodKey {

@@ -9,21 +9,24 @@ import java.util.Objects;
  * {@code <prefix>lock:v<schemaVersion>:<cache name>:<encoded key>} for the locks of
  * cluster-wide single flight.
  *
- * <p>The cache name is escaped ({@code \} and {@code :} get a backslash) so the name ends
- * at the first unescaped colon: cache {@code a} key {@code :b} and cache {@code a:} key
- * {@code b} are different Redis keys. The schema version lets a deploy whose cached classes
- * changed read misses rather than old shapes. Patterns for SCAN escape every glob
+ * <p>
+ * The cache name is escaped ({@code \} and {@code :} get a backslash) so the name ends at
+ * the first unescaped colon: cache {@code a} key {@code :b} and cache {@code a:} key
+ * {@code b} are different Redis keys. The schema version lets a deploy whose cached
+ * classes changed read misses rather than old shapes. Patterns for SCAN escape every glob
  * character, so a cache named {@code *} can only ever match its own keys.
  *
- * <p>Lock keys share the application's prefix, so an ACL key pattern {@code ~<prefix>*}
+ * <p>
+ * Lock keys share the application's prefix, so an ACL key pattern {@code ~<prefix>*}
  * covers them, but right after the prefix they have {@code lock:} where entries have
- * {@code v<digits>:}. So no lock key is ever an entry of any cache (a lock's token is never
- * decoded as a value), and no entry pattern, which always starts with
- * {@code <prefix>v<schemaVersion>:<escaped cache name>:}, matches a lock: a {@code clear()}
- * or {@code evictMatching} never deletes a lock another instance holds. A lock lives for its
- * TTL at most and holds a random token only.
+ * {@code v<digits>:}. So no lock key is ever an entry of any cache (a lock's token is
+ * never decoded as a value), and no entry pattern, which always starts with
+ * {@code <prefix>v<schemaVersion>:<escaped cache name>:}, matches a lock: a
+ * {@code clear()} or {@code evictMatching} never deletes a lock another instance holds. A
+ * lock lives for its TTL at most and holds a random token only.
  *
- * <p>Immutable and thread-safe.
+ * <p>
+ * Immutable and thread-safe.
  */
 public final class RedisKeyScheme {
 
@@ -115,8 +118,8 @@ public final class RedisKeyScheme {
 
 		/**
 		 * The Redis key of the cluster-wide load lock of a cache key. It can never be an
-		 * entry's key, nor match {@link #allKeysPattern()} or {@link #keyPattern(String)} of
-		 * any cache.
+		 * entry's key, nor match {@link #allKeysPattern()} or {@link #keyPattern(String)}
+		 * of any cache.
 		 * @param key the cache key, may be {@code null}
 		 * @return the UTF-8 bytes of the lock's Redis key
 		 */
@@ -130,7 +133,8 @@ public final class RedisKeyScheme {
 		}
 
 		/**
-		 * The SCAN pattern that matches this cache's string keys that match a key pattern.
+		 * The SCAN pattern that matches this cache's string keys that match a key
+		 * pattern.
 		 * @param keyPattern a pattern over string keys where {@code *} matches any run of
 		 * characters, {@code ?} one character, and {@code \} makes the next character
 		 * literal

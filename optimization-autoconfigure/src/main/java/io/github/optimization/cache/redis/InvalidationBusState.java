@@ -1,8 +1,8 @@
 package io.github.optimization.cache.redis;
 
 /**
- * What the invalidation bus tells metrics and health, without their depending on the Redis
- * client's types.
+ * What the invalidation bus tells metrics and health, without their depending on the
+ * Redis client's types.
  */
 public interface InvalidationBusState {
 

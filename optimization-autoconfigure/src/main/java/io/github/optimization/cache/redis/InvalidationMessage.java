@@ -11,16 +11,17 @@ import io.github.optimization.cache.key.KeyDigest;
 
 /**
  * One invalidation on the channel, with a fixed schema: {@code {"v":1,"src":..., "op":
- * "evict"|"drop"|"clear"|"flush", "cache":..., "key":<digest>}}. Parsed into this record only (no
- * polymorphism), after a size check; anything else is rejected.
+ * "evict"|"drop"|"clear"|"flush", "cache":..., "key":<digest>}}. Parsed into this record
+ * only (no polymorphism), after a size check; anything else is rejected.
  *
  * @param v the schema version, 1
  * @param src the id of the instance that sent it
  * @param op what changed: one key ({@code evict}), a whole cache ({@code clear}), or
  * everything, because the sender may have missed sending changes ({@code flush}); or
- * ({@code drop}) the sender deleted one key in Redis again because its own write-back of it
- * raced another instance's change: copies read from Redis meanwhile are to be dropped, and
- * nothing else is to be done (unlike {@code evict}, it never starts another such deletion)
+ * ({@code drop}) the sender deleted one key in Redis again because its own write-back of
+ * it raced another instance's change: copies read from Redis meanwhile are to be dropped,
+ * and nothing else is to be done (unlike {@code evict}, it never starts another such
+ * deletion)
  * @param cache the cache name ({@code null} for {@code flush})
  * @param key the key digest (only for {@code evict} and {@code drop})
  */
@@ -73,8 +74,8 @@ public record InvalidationMessage(int v, String src, String op, String cache, St
 	 * Parse and validate a message.
 	 * @param bytes the raw message
 	 * @return the message
-	 * @throws IllegalArgumentException if it is not a valid message (the message says why,
-	 * without echoing the payload)
+	 * @throws IllegalArgumentException if it is not a valid message (the message says
+	 * why, without echoing the payload)
 	 */
 	static InvalidationMessage parse(byte[] bytes) {
 		InvalidationMessage message;
@@ -98,7 +99,8 @@ public record InvalidationMessage(int v, String src, String op, String cache, St
 		if (this.src == null || this.src.isBlank() || this.src.length() > 64) {
 			throw new IllegalArgumentException("missing or overlong source id");
 		}
-		// Exactly as written: the handler dispatches on these strings, anything else is unknown.
+		// Exactly as written: the handler dispatches on these strings, anything else is
+		// unknown.
 		if (this.op == null || !OPS.contains(this.op)) {
 			throw new IllegalArgumentException("unknown operation");
 		}

@@ -32,19 +32,23 @@ import org.apache.commons.logging.LogFactory;
  * Keeps the in-process levels of all instances sharing a Redis coherent: publishes every
  * put and eviction (cache, key digest, source id) on a channel and applies what other
  * instances publish. Lost messages are assumed, so every in-process entry is dropped when
- * the subscription drops, when it is established (the first time too: entries cached before
- * it may have missed invalidations; counted as {@code RESUBSCRIBE}), when Redis's {@code run_id}
- * changes, when a PING on the subscription goes unanswered (a silently dead socket), when
- * messages overflow the local queue, and when a peer that could not publish asks for it.
+ * the subscription drops, when it is established (the first time too: entries cached
+ * before it may have missed invalidations; counted as {@code RESUBSCRIBE}), when Redis's
+ * {@code run_id} changes, when a PING on the subscription goes unanswered (a silently
+ * dead socket), when messages overflow the local queue, and when a peer that could not
+ * publish asks for it.
  *
- * <p>Messages are handled on a thread of its own with a bounded queue, never on the Redis
+ * <p>
+ * Messages are handled on a thread of its own with a bounded queue, never on the Redis
  * client's event loop. Malformed, oversized and own messages are dropped (the first two
  * counted). A publish that fails (Redis down or the breaker open) is counted, and once
  * publishing works again a {@code flush} is sent so peers drop what they may have missed.
  *
- * <p>Thread-safe. Connecting and reconnecting happen in the background; {@link #start()}
- * waits at most the pong timeout for the first subscription (not at all when Redis refuses
- * the connection), so that normally its flush is done before the application serves.
+ * <p>
+ * Thread-safe. Connecting and reconnecting happen in the background; {@link #start()}
+ * waits at most the pong timeout for the first subscription (not at all when Redis
+ * refuses the connection), so that normally its flush is done before the application
+ * serves.
  */
 public final class RedisInvalidationBus implements InvalidationPublisher, InvalidationBusState, AutoCloseable {
 
@@ -73,8 +77,8 @@ public final class RedisInvalidationBus implements InvalidationPublisher, Invali
 	private final AtomicBoolean flushPeersPending = new AtomicBoolean();
 
 	/**
-	 * Messages are being dropped because the queue is full: the first drop flushed at once,
-	 * later ones are covered by the watchdog's ticks until one finds no new drop.
+	 * Messages are being dropped because the queue is full: the first drop flushed at
+	 * once, later ones are covered by the watchdog's ticks until one finds no new drop.
 	 */
 	private final AtomicBoolean overflowing = new AtomicBoolean();
 
@@ -92,8 +96,8 @@ public final class RedisInvalidationBus implements InvalidationPublisher, Invali
 	private volatile StatefulRedisPubSubConnection<byte[], byte[]> connection;
 
 	/**
-	 * Whether the current connection's subscription is confirmed and what was cached before
-	 * it has been dropped.
+	 * Whether the current connection's subscription is confirmed and what was cached
+	 * before it has been dropped.
 	 */
 	private volatile boolean subscribed;
 
@@ -146,8 +150,8 @@ public final class RedisInvalidationBus implements InvalidationPublisher, Invali
 	}
 
 	/**
-	 * Subscribe in the background and start the watchdog; wait at most the pong timeout for
-	 * the first subscription and its flush.
+	 * Subscribe in the background and start the watchdog; wait at most the pong timeout
+	 * for the first subscription and its flush.
 	 */
 	public void start() {
 		Objects.requireNonNull(this.handler, "attach a handler before starting");
@@ -196,7 +200,8 @@ public final class RedisInvalidationBus implements InvalidationPublisher, Invali
 	}
 
 	private boolean send(InvalidationMessage message) {
-		// A pending flush request goes out from the watchdog, after Redis has been repaired
+		// A pending flush request goes out from the watchdog, after Redis has been
+		// repaired
 		// (never on the caller's thread).
 		if (this.publisher.publish(this.channel, message.toBytes())) {
 			this.stats.sent.increment();
@@ -214,7 +219,8 @@ public final class RedisInvalidationBus implements InvalidationPublisher, Invali
 	}
 
 	private boolean sendFlush() {
-		// First undo in Redis what failed to reach it, or peers would read the older values
+		// First undo in Redis what failed to reach it, or peers would read the older
+		// values
 		// back right after dropping their copies.
 		InvalidationHandler target = this.handler;
 		if (target != null && !target.repairL2()) {
@@ -242,7 +248,9 @@ public final class RedisInvalidationBus implements InvalidationPublisher, Invali
 		}
 	}
 
-	/** Watchdog: (re)connect, PING the subscription, check run_id, send a pending flush. */
+	/**
+	 * Watchdog: (re)connect, PING the subscription, check run_id, send a pending flush.
+	 */
 	private void tick() {
 		if (this.closed) {
 			return;
@@ -257,8 +265,10 @@ public final class RedisInvalidationBus implements InvalidationPublisher, Invali
 				pingSubscription(current);
 			}
 			else {
-				// Down. Lettuce may be reconnecting it (and would subscribe it again), or may
-				// not (auto-reconnect off, closed): replace it, closing it first, so that exactly
+				// Down. Lettuce may be reconnecting it (and would subscribe it again), or
+				// may
+				// not (auto-reconnect off, closed): replace it, closing it first, so that
+				// exactly
 				// one connection is ever subscribed.
 				this.subscribed = false;
 				this.connection = null;
@@ -267,7 +277,8 @@ public final class RedisInvalidationBus implements InvalidationPublisher, Invali
 			}
 			checkRunId();
 			if (this.flushPeersPending.get() || hasPendingRepairs()) {
-				// A change that missed Redis may still have been announced: once it is repaired
+				// A change that missed Redis may still have been announced: once it is
+				// repaired
 				// there, peers drop what they may have read back meanwhile.
 				sendFlush();
 			}
@@ -294,7 +305,8 @@ public final class RedisInvalidationBus implements InvalidationPublisher, Invali
 		fresh.addListener(new Listener());
 		this.connection = fresh;
 		try {
-			// Not the data commands' short timeout: subscribing may take a round trip or two.
+			// Not the data commands' short timeout: subscribing may take a round trip or
+			// two.
 			fresh.async().subscribe(this.channel).get(this.settings.pongTimeout().toMillis(), TimeUnit.MILLISECONDS);
 		}
 		catch (InterruptedException ex) {
@@ -413,9 +425,12 @@ public final class RedisInvalidationBus implements InvalidationPublisher, Invali
 				return;
 			}
 			this.stats.droppedOverflow.increment();
-			// The first drop flushes at once (on the watchdog thread, which does not wait for
-			// the handler); drops after that are covered by one flush per watchdog tick while
-			// they go on, not one each: a burst would otherwise flush (and log) hundreds of
+			// The first drop flushes at once (on the watchdog thread, which does not wait
+			// for
+			// the handler); drops after that are covered by one flush per watchdog tick
+			// while
+			// they go on, not one each: a burst would otherwise flush (and log) hundreds
+			// of
 			// times, and keep L1 from caching anything while it lasts.
 			this.droppedSinceOverflowFlush.set(true);
 			if (this.overflowing.compareAndSet(false, true)) {
@@ -431,9 +446,9 @@ public final class RedisInvalidationBus implements InvalidationPublisher, Invali
 	}
 
 	/**
-	 * Watchdog: while messages are being dropped, flush once per tick for those dropped since
-	 * the last flush; the first tick without new drops ends the overflow, so that the next
-	 * drop flushes at once again.
+	 * Watchdog: while messages are being dropped, flush once per tick for those dropped
+	 * since the last flush; the first tick without new drops ends the overflow, so that
+	 * the next drop flushes at once again.
 	 */
 	private void overflowTick() {
 		if (!this.overflowing.get()) {
@@ -444,7 +459,8 @@ public final class RedisInvalidationBus implements InvalidationPublisher, Invali
 			return;
 		}
 		this.overflowing.set(false);
-		// A drop that saw the overflow still on just before it ended has not been flushed for.
+		// A drop that saw the overflow still on just before it ended has not been flushed
+		// for.
 		if (this.droppedSinceOverflowFlush.get() && this.overflowing.compareAndSet(false, true)) {
 			overflowFlush();
 		}
@@ -494,8 +510,8 @@ public final class RedisInvalidationBus implements InvalidationPublisher, Invali
 	 * @param channel the channel name
 	 * @param pingInterval how often the subscription is checked (and reconnected)
 	 * @param pongTimeout how long a PING may take before the subscription is deemed dead
-	 * @param queueCapacity messages waiting to be applied before newer ones are dropped (and
-	 * everything is flushed)
+	 * @param queueCapacity messages waiting to be applied before newer ones are dropped
+	 * (and everything is flushed)
 	 * @param maxMessageSize largest message accepted, in bytes
 	 */
 	public record Settings(String channel, Duration pingInterval, Duration pongTimeout, int queueCapacity,
@@ -511,9 +527,12 @@ public final class RedisInvalidationBus implements InvalidationPublisher, Invali
 
 		@Override
 		public void subscribed(byte[] channel, long count) {
-			// Every subscription, the first one included, follows a time in which messages were
-			// not received (before it existed, or while its connection was down), and entries
-			// may have been cached meanwhile: drop them, in order with the messages that follow.
+			// Every subscription, the first one included, follows a time in which
+			// messages were
+			// not received (before it existed, or while its connection was down), and
+			// entries
+			// may have been cached meanwhile: drop them, in order with the messages that
+			// follow.
 			try {
 				RedisInvalidationBus.this.handlerThread.execute(RedisInvalidationBus.this::subscriptionConfirmed);
 			}

@@ -24,16 +24,18 @@ import org.springframework.data.redis.core.types.Expiration;
  * practice). A connection is borrowed per operation; with Lettuce's default shared native
  * connection this is a cheap wrapper around one multiplexed socket.
  *
- * <p>{@link #deleteMatching(String)} walks the key space with SCAN in batches of
- * {@value #SCAN_BATCH} and deletes each batch with UNLINK, so clearing a large cache never
- * blocks the server. {@link #getAsync(byte[])} uses the reactive API when the factory
- * offers it (Lettuce does), so it does not block the caller. {@link #setAll(List)} sends its
- * {@code SET}s without waiting for each other's replies (over the reactive API on the shared
- * connection, or a pipeline when the factory has no reactive API), so a batch costs one
- * round trip. {@link #deleteIfEquals(byte[], byte[])} is a Lua compare-and-delete
- * ({@code EVAL}).
+ * <p>
+ * {@link #deleteMatching(String)} walks the key space with SCAN in batches of
+ * {@value #SCAN_BATCH} and deletes each batch with UNLINK, so clearing a large cache
+ * never blocks the server. {@link #getAsync(byte[])} uses the reactive API when the
+ * factory offers it (Lettuce does), so it does not block the caller.
+ * {@link #setAll(List)} sends its {@code SET}s without waiting for each other's replies
+ * (over the reactive API on the shared connection, or a pipeline when the factory has no
+ * reactive API), so a batch costs one round trip. {@link #deleteIfEquals(byte[], byte[])}
+ * is a Lua compare-and-delete ({@code EVAL}).
  *
- * <p>Thread-safe.
+ * <p>
+ * Thread-safe.
  */
 public final class RedisL2Store implements L2Store {
 
@@ -41,7 +43,8 @@ public final class RedisL2Store implements L2Store {
 
 	/** Deletes KEYS[1] only if it holds ARGV[1]; returns how many keys were deleted. */
 	private static final byte[] COMPARE_AND_DELETE = ("if redis.call('GET', KEYS[1]) == ARGV[1] then "
-			+ "return redis.call('DEL', KEYS[1]) else return 0 end").getBytes(StandardCharsets.UTF_8);
+			+ "return redis.call('DEL', KEYS[1]) else return 0 end")
+		.getBytes(StandardCharsets.UTF_8);
 
 	private final RedisConnectionFactory connectionFactory;
 
@@ -168,7 +171,8 @@ public final class RedisL2Store implements L2Store {
 	@Override
 	public boolean deleteIfEquals(byte[] key, byte[] expected) {
 		try (RedisConnection connection = this.connectionFactory.getConnection()) {
-			Long deleted = connection.scriptingCommands().eval(COMPARE_AND_DELETE, ReturnType.INTEGER, 1, key, expected);
+			Long deleted = connection.scriptingCommands()
+				.eval(COMPARE_AND_DELETE, ReturnType.INTEGER, 1, key, expected);
 			return deleted != null && deleted > 0;
 		}
 	}

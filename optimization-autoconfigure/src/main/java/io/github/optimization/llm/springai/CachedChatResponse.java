@@ -13,10 +13,10 @@ import org.springframework.ai.chat.model.Generation;
 
 /**
  * What the cache keeps of a Spring AI {@link ChatResponse} (which does not survive a JSON
- * round trip as it is): the generations' text, finish reasons and tool calls, the id and model
- * of the response, and its token usage. {@link #toChatResponse()} rebuilds a response with
- * that content, the original usage, and the metadata key {@value #CACHE_HIT_KEY} set to
- * {@code true}.
+ * round trip as it is): the generations' text, finish reasons and tool calls, the id and
+ * model of the response, and its token usage. {@link #toChatResponse()} rebuilds a
+ * response with that content, the original usage, and the metadata key
+ * {@value #CACHE_HIT_KEY} set to {@code true}.
  *
  * @param id the response id, may be {@code null}
  * @param model the model that answered, may be {@code null}

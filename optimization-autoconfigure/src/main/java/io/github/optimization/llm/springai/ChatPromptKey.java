@@ -38,9 +38,9 @@ import org.springframework.beans.BeanUtils;
  * <li>every message in order, with its type, text, media (MIME type and data; not the
  * generated name or id), an assistant message's tool calls and a tool message's
  * responses;</li>
- * <li>the options as the provider would receive them (their JSON form, so provider-specific
- * options such as a response format or seed count too; {@code null} options are left out),
- * including the model and the temperature;</li>
+ * <li>the options as the provider would receive them (their JSON form, so
+ * provider-specific options such as a response format or seed count too; {@code null}
+ * options are left out), including the model and the temperature;</li>
  * <li>the tools: names, and each callback's definition (name, description, input schema),
  * whether tools run internally, and the tool context.</li>
  * </ul>
@@ -61,8 +61,8 @@ public final class ChatPromptKey {
 	 * The key of a prompt.
 	 * @param prompt the prompt
 	 * @return 64 hex characters
-	 * @throws IllegalArgumentException if part of the prompt (typically a tool context value)
-	 * has no canonical form, or the options cannot be written as JSON
+	 * @throws IllegalArgumentException if part of the prompt (typically a tool context
+	 * value) has no canonical form, or the options cannot be written as JSON
 	 */
 	public static String of(Prompt prompt) {
 		CanonicalKey key = new CanonicalKey("spring-ai:chat:v1");
@@ -127,9 +127,9 @@ public final class ChatPromptKey {
 	}
 
 	/**
-	 * A bean property of the options, or {@code null} if their class has none: Spring AI 1.1
-	 * has tool names and the internal-execution flag on every tool-calling option, 2.0 dropped
-	 * them from the interface (some providers' options still have them).
+	 * A bean property of the options, or {@code null} if their class has none: Spring AI
+	 * 1.1 has tool names and the internal-execution flag on every tool-calling option,
+	 * 2.0 dropped them from the interface (some providers' options still have them).
 	 */
 	private static Object property(ChatOptions options, String name) {
 		PropertyDescriptor descriptor = BeanUtils.getPropertyDescriptor(options.getClass(), name);

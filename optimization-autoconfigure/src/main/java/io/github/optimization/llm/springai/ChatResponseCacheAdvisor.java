@@ -29,13 +29,15 @@ import org.springframework.cache.CacheManager;
  * ({@link ChatPromptKey}), and records calls, tokens and cost like
  * {@code @CachedLlmResponse} does. Honours {@link LlmCacheControl}.
  *
- * <p>What is cached is a {@link CachedChatResponse} snapshot; a hit returns a rebuilt
+ * <p>
+ * What is cached is a {@link CachedChatResponse} snapshot; a hit returns a rebuilt
  * {@link ChatResponse} carrying the original usage and the metadata key
- * {@value CachedChatResponse#CACHE_HIT_KEY}. Responses that the snapshot cannot keep (media
- * output) are returned but not cached, and so are calls whose prompt has no canonical key
- * (logged once). Streaming calls pass through uncached and uncounted.
+ * {@value CachedChatResponse#CACHE_HIT_KEY}. Responses that the snapshot cannot keep
+ * (media output) are returned but not cached, and so are calls whose prompt has no
+ * canonical key (logged once). Streaming calls pass through uncached and uncounted.
  *
- * <p>On a {@link TieredCache}, concurrent identical calls in one JVM call the model once.
+ * <p>
+ * On a {@link TieredCache}, concurrent identical calls in one JVM call the model once.
  * Exceptions of the model reach the caller unchanged. Thread-safe.
  */
 public final class ChatResponseCacheAdvisor implements CallAdvisor, StreamAdvisor {
@@ -62,8 +64,8 @@ public final class ChatResponseCacheAdvisor implements CallAdvisor, StreamAdviso
 
 	/**
 	 * Create an advisor.
-	 * @param cacheManager supplies the cache manager on first use; may supply {@code null}
-	 * (calls then pass through, counted)
+	 * @param cacheManager supplies the cache manager on first use; may supply
+	 * {@code null} (calls then pass through, counted)
 	 * @param cacheName the cache to use
 	 * @param ttl the time to live of stored responses, or {@code null} for the cache's
 	 * @param recorder supplies the recorder of calls; may supply {@code null}
@@ -136,7 +138,10 @@ public final class ChatResponseCacheAdvisor implements CallAdvisor, StreamAdviso
 		}
 		ChatClientResponse live = load.finish();
 		ChatClientResponse response = (live != null) ? live
-				: ChatClientResponse.builder().chatResponse(snapshot.toChatResponse()).context(request.context()).build();
+				: ChatClientResponse.builder()
+					.chatResponse(snapshot.toChatResponse())
+					.context(request.context())
+					.build();
 		record(response.chatResponse(), live != null);
 		return response;
 	}
@@ -201,9 +206,9 @@ public final class ChatResponseCacheAdvisor implements CallAdvisor, StreamAdviso
 			if (cache == null) {
 				if (!this.warnedNoCache) {
 					this.warnedNoCache = true;
-					logger.warn("ChatClient responses are not cached: " + ((manager == null)
-							? "there is no CacheManager bean (or several without a @Primary one)"
-							: "there is no cache named '" + this.cacheName + "'"));
+					logger.warn("ChatClient responses are not cached: "
+							+ ((manager == null) ? "there is no CacheManager bean (or several without a @Primary one)"
+									: "there is no cache named '" + this.cacheName + "'"));
 				}
 				return null;
 			}
@@ -214,9 +219,9 @@ public final class ChatResponseCacheAdvisor implements CallAdvisor, StreamAdviso
 
 	/**
 	 * Calls the rest of the chain once, keeping the live response for the caller while it
-	 * waits. A call that finishes after the caller was answered (a background refresh of a
-	 * stale entry, which runs the rest of the chain the caller never ran) is recorded as spent
-	 * on its own.
+	 * waits. A call that finishes after the caller was answered (a background refresh of
+	 * a stale entry, which runs the rest of the chain the caller never ran) is recorded
+	 * as spent on its own.
 	 */
 	private final class Load implements java.util.concurrent.Callable<CachedChatResponse> {
 

@@ -11,9 +11,9 @@ import org.springframework.ai.chat.model.ChatResponse;
 import org.springframework.core.Ordered;
 
 /**
- * The usage of Spring AI responses ({@link ChatResponse}, and {@link ChatClientResponse}):
- * the model and the prompt and completion tokens of the response metadata. Asked after the
- * application's own extractors. Thread-safe.
+ * The usage of Spring AI responses ({@link ChatResponse}, and
+ * {@link ChatClientResponse}): the model and the prompt and completion tokens of the
+ * response metadata. Asked after the application's own extractors. Thread-safe.
  */
 public final class ChatResponseUsageExtractor implements LlmUsageExtractor, Ordered {
 

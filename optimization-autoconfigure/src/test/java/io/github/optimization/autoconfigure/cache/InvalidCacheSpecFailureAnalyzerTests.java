@@ -12,8 +12,8 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Out-of-range settings of every part of the starter fail startup with a report naming the
- * property, its value and what it must be.
+ * Out-of-range settings of every part of the starter fail startup with a report naming
+ * the property, its value and what it must be.
  */
 class InvalidCacheSpecFailureAnalyzerTests {
 
@@ -56,13 +56,15 @@ class InvalidCacheSpecFailureAnalyzerTests {
 
 	@Test
 	void invalidReplicaSettingsAreExplained() {
-		assertFailure(this.jdbc.withPropertyValues("optimization.jdbc.replicas[0].url=jdbc:h2:mem:replica",
-				"optimization.jdbc.replicas[0].maximum-pool-size=0"),
+		assertFailure(
+				this.jdbc.withPropertyValues("optimization.jdbc.replicas[0].url=jdbc:h2:mem:replica",
+						"optimization.jdbc.replicas[0].maximum-pool-size=0"),
 				"optimization.jdbc.replicas[0].maximum-pool-size must be at least 1 (or unset for the primary's "
 						+ "size), was 0",
 				"'optimization.jdbc.replicas[0].maximum-pool-size'");
-		assertFailure(this.jdbc.withPropertyValues("optimization.jdbc.replicas[0].url=jdbc:h2:mem:replica",
-				"optimization.jdbc.replica-retry-interval=-1s"),
+		assertFailure(
+				this.jdbc.withPropertyValues("optimization.jdbc.replicas[0].url=jdbc:h2:mem:replica",
+						"optimization.jdbc.replica-retry-interval=-1s"),
 				"optimization.jdbc.replica-retry-interval must not be negative, was PT-1S",
 				"'optimization.jdbc.replica-retry-interval'");
 	}

@@ -99,8 +99,7 @@ class TieredCacheAutoConfigurationTests {
 					"optimization.cache.caches.users.l1.ttl=30s", "optimization.cache.caches.local.l2.enabled=false")
 			.run((context) -> {
 				TieredCacheManager manager = context.getBean(TieredCacheManager.class);
-				assertThat(manager.getCacheNames()).as("configured caches exist at startup")
-					.contains("users", "local");
+				assertThat(manager.getCacheNames()).as("configured caches exist at startup").contains("users", "local");
 				CacheSpec users = ((TieredCache) manager.getCache("users")).getSpec();
 				assertThat(users.ttl()).isEqualTo(Duration.ofMinutes(10));
 				assertThat(users.nullTtl()).isEqualTo(Duration.ofSeconds(5));
@@ -157,8 +156,10 @@ class TieredCacheAutoConfigurationTests {
 
 	@Test
 	void customizersAdjustTheManager() {
-		withRedis().withBean(TieredCacheManagerCustomizer.class,
-				() -> (builder) -> builder.cache("from-code", CacheSpec.builder().ttl(Duration.ofSeconds(42)).build("code")))
+		withRedis()
+			.withBean(TieredCacheManagerCustomizer.class,
+					() -> (builder) -> builder.cache("from-code",
+							CacheSpec.builder().ttl(Duration.ofSeconds(42)).build("code")))
 			.run((context) -> assertThat(
 					((TieredCache) context.getBean(TieredCacheManager.class).getCache("from-code")).getSpec().ttl())
 				.isEqualTo(Duration.ofSeconds(42)));

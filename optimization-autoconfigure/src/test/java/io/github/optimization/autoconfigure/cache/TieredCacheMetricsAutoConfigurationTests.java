@@ -45,11 +45,17 @@ class TieredCacheMetricsAutoConfigurationTests {
 			assertThat(registry.get("cache.gets").tag("cache", "users").tag("result", "miss").functionCounter().count())
 				.isEqualTo(1);
 			assertThat(registry.get("cache.puts").tag("cache", "users").functionCounter().count()).isEqualTo(1);
-			assertThat(registry.get(MeterNames.CACHE_HITS).tag("cache", "users").tag("tier", "l1").functionCounter()
+			assertThat(registry.get(MeterNames.CACHE_HITS)
+				.tag("cache", "users")
+				.tag("tier", "l1")
+				.functionCounter()
 				.count()).isEqualTo(1);
 			assertThat(registry.get(MeterNames.CACHE_MISSES).tag("cache", "users").functionCounter().count())
 				.isEqualTo(1);
-			assertThat(registry.get("cache.size").tag("cache", "users").tag("cache.manager", "cacheManager").gauge()
+			assertThat(registry.get("cache.size")
+				.tag("cache", "users")
+				.tag("cache.manager", "cacheManager")
+				.gauge()
 				.value()).isEqualTo(1);
 			assertThat(registry.find(MeterNames.CACHE_CODEC_REJECTS).tag("reason", "foreign").functionCounter())
 				.isNotNull();
@@ -62,9 +68,15 @@ class TieredCacheMetricsAutoConfigurationTests {
 			MeterRegistry registry = context.getBean(MeterRegistry.class);
 			TieredCache late = (TieredCache) context.getBean(TieredCacheManager.class).getCache("created-later");
 			late.get("k", () -> "v");
-			assertThat(registry.get(MeterNames.CACHE_LOADS).tag("cache", "created-later").tag("result", "success")
-				.functionTimer().count()).isEqualTo(1);
-			assertThat(registry.get("cache.gets").tag("cache", "created-later").tag("result", "miss").functionCounter()
+			assertThat(registry.get(MeterNames.CACHE_LOADS)
+				.tag("cache", "created-later")
+				.tag("result", "success")
+				.functionTimer()
+				.count()).isEqualTo(1);
+			assertThat(registry.get("cache.gets")
+				.tag("cache", "created-later")
+				.tag("result", "miss")
+				.functionCounter()
 				.count()).isEqualTo(1);
 		});
 	}
@@ -76,13 +88,19 @@ class TieredCacheMetricsAutoConfigurationTests {
 			context.getBean(TieredCacheManager.class).getCache("created-later").get("k");
 			java.util.Map<String, java.util.Set<java.util.Set<String>>> keysByName = new java.util.HashMap<>();
 			registry.getMeters()
-				.forEach((meter) -> keysByName.computeIfAbsent(meter.getId().getName(), (n) -> new java.util.HashSet<>())
-					.add(meter.getId().getTags().stream().map(io.micrometer.core.instrument.Tag::getKey)
-						.collect(java.util.stream.Collectors.toSet())));
-			assertThat(keysByName.get("cache.size")).containsExactly(java.util.Set.of("cache", "cache.manager", "name"));
+				.forEach(
+						(meter) -> keysByName.computeIfAbsent(meter.getId().getName(), (n) -> new java.util.HashSet<>())
+							.add(meter.getId()
+								.getTags()
+								.stream()
+								.map(io.micrometer.core.instrument.Tag::getKey)
+								.collect(java.util.stream.Collectors.toSet())));
+			assertThat(keysByName.get("cache.size"))
+				.containsExactly(java.util.Set.of("cache", "cache.manager", "name"));
 			keysByName.forEach((name, keySets) -> assertThat(keySets).as(name).hasSize(1));
 			assertThat(registry.find("cache.size").tag("cache", "created-later").tag("name", "created-later").gauge())
-				.as("a cache only our binder sees is registered with Boot's tag keys").isNotNull();
+				.as("a cache only our binder sees is registered with Boot's tag keys")
+				.isNotNull();
 		});
 	}
 
@@ -110,9 +128,12 @@ class TieredCacheMetricsAutoConfigurationTests {
 			users.put("k", "v");
 			users.get("k");
 			String scrape = context.getBean(PrometheusMeterRegistry.class).scrape();
-			assertThat(scrape).contains("cache_gets_total{cache=\"users\",cache_manager=\"cacheManager\",name=\"users\",result=\"hit\"} 1.0")
-				.contains("optimization_cache_hits_total{cache=\"users\",cache_manager=\"cacheManager\",name=\"users\",tier=\"l1\"} 1.0")
-				.contains("cache_gets_total{cache=\"plain\",cache_manager=\"caffeine\",name=\"plain\",result=\"hit\"} 1.0");
+			assertThat(scrape).contains(
+					"cache_gets_total{cache=\"users\",cache_manager=\"cacheManager\",name=\"users\",result=\"hit\"} 1.0")
+				.contains(
+						"optimization_cache_hits_total{cache=\"users\",cache_manager=\"cacheManager\",name=\"users\",tier=\"l1\"} 1.0")
+				.contains(
+						"cache_gets_total{cache=\"plain\",cache_manager=\"caffeine\",name=\"plain\",result=\"hit\"} 1.0");
 		});
 	}
 

@@ -24,8 +24,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * The dedicated connection's outage behaviour, without a server: the replay filter's
  * classification, the channel handler that fails writes still unanswered when the channel
- * goes inactive (Lettuce would otherwise send them again after reconnecting), and the gate
- * that keeps callers from queueing for the first connection.
+ * goes inactive (Lettuce would otherwise send them again after reconnecting), and the
+ * gate that keeps callers from queueing for the first connection.
  */
 class TieredCacheRedisConnectionTests {
 

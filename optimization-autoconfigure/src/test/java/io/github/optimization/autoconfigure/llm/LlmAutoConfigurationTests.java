@@ -113,8 +113,9 @@ class LlmAutoConfigurationTests {
 
 	@Test
 	void bindsPricesOfModelNamesWithDotsInBrackets() {
-		this.runner.withPropertyValues("optimization.llm.pricing.[gpt-4.1].input=2.00",
-				"optimization.llm.pricing.[gpt-4.1].output=8.00")
+		this.runner
+			.withPropertyValues("optimization.llm.pricing.[gpt-4.1].input=2.00",
+					"optimization.llm.pricing.[gpt-4.1].output=8.00")
 			.run((context) -> {
 				LlmPricing pricing = context.getBean(LlmPricing.class);
 				assertThat(pricing.models()).containsExactly("gpt-4.1");

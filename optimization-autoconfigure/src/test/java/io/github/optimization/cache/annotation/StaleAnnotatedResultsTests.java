@@ -36,11 +36,11 @@ import org.springframework.core.Ordered;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Stale-while-revalidate and stale-if-error through the annotations: the background refresh
- * runs the annotated method again after the call that started it has returned (a clone of
- * its invocation), and the LLM meters count a stale response as a hit (saved) and the
- * refresh's provider call as spent without counting it as a call. Time is moved by hand and
- * background work runs when the test says so.
+ * Stale-while-revalidate and stale-if-error through the annotations: the background
+ * refresh runs the annotated method again after the call that started it has returned (a
+ * clone of its invocation), and the LLM meters count a stale response as a hit (saved)
+ * and the refresh's provider call as spent without counting it as a call. Time is moved
+ * by hand and background work runs when the test says so.
  */
 class StaleAnnotatedResultsTests {
 
@@ -52,12 +52,10 @@ class StaleAnnotatedResultsTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class, TieredCacheAutoConfiguration.class,
-				TieredCacheAnnotationAutoConfiguration.class,
-				LlmAutoConfiguration.class))
+				TieredCacheAnnotationAutoConfiguration.class, LlmAutoConfiguration.class))
 		.withPropertyValues("optimization.llm.pricing.gpt-4o-mini.input=0.15",
 				"optimization.llm.pricing.gpt-4o-mini.output=0.60", "optimization.cache.defaults.ttl-jitter=0",
-				"optimization.cache.caches.stale.ttl=10m",
-				"optimization.cache.caches.stale.stale-while-revalidate=5m",
+				"optimization.cache.caches.stale.ttl=10m", "optimization.cache.caches.stale.stale-while-revalidate=5m",
 				"optimization.cache.caches.stale.stale-if-error=1h")
 		.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
 		.withBean(TieredCacheManagerCustomizer.class,
@@ -66,10 +64,14 @@ class StaleAnnotatedResultsTests {
 		.withBean("innerAdvisor", Advisor.class, StaleAnnotatedResultsTests::innerAdvisor,
 				(definition) -> definition.setRole(BeanDefinition.ROLE_INFRASTRUCTURE));
 
-	/** How often the interceptor that runs inside the cache's (closer to the method) ran. */
+	/**
+	 * How often the interceptor that runs inside the cache's (closer to the method) ran.
+	 */
 	private static final AtomicInteger innerInterceptorRuns = new AtomicInteger();
 
-	/** An interceptor ordered after the cache's, as a transaction or retry advisor may be. */
+	/**
+	 * An interceptor ordered after the cache's, as a transaction or retry advisor may be.
+	 */
 	static Advisor innerAdvisor() {
 		innerInterceptorRuns.set(0);
 		DefaultPointcutAdvisor advisor = new DefaultPointcutAdvisor(
@@ -114,7 +116,8 @@ class StaleAnnotatedResultsTests {
 			assertThat(count(meters, "optimization.llm.calls", "result", "miss")).isEqualTo(1);
 			assertThat(count(meters, "optimization.llm.calls", "result", "hit")).isEqualTo(2);
 			assertThat(count(meters, "optimization.llm.tokens.spent", "type", "input"))
-				.as("the first call and the background refresh").isEqualTo(2 * LlmFixtures.INPUT_TOKENS);
+				.as("the first call and the background refresh")
+				.isEqualTo(2 * LlmFixtures.INPUT_TOKENS);
 			assertThat(count(meters, "optimization.llm.tokens.saved", "type", "input"))
 				.isEqualTo(2 * LlmFixtures.INPUT_TOKENS);
 		});
@@ -144,7 +147,8 @@ class StaleAnnotatedResultsTests {
 			assertThat(provider.calls()).as("the provider was asked and failed").isEqualTo(2);
 			assertThat(count(meters, "optimization.llm.calls", "result", "hit")).isEqualTo(1);
 			assertThat(count(meters, "optimization.llm.tokens.spent", "type", "output"))
-				.as("nothing spent by the failed call").isEqualTo(LlmFixtures.OUTPUT_TOKENS);
+				.as("nothing spent by the failed call")
+				.isEqualTo(LlmFixtures.OUTPUT_TOKENS);
 			assertThat(count(meters, "optimization.llm.tokens.saved", "type", "output"))
 				.isEqualTo(LlmFixtures.OUTPUT_TOKENS);
 		});
@@ -160,7 +164,8 @@ class StaleAnnotatedResultsTests {
 			runBackground();
 			assertThat(provider.version("k")).isEqualTo("version 2");
 			assertThat(provider.versions()).isEqualTo(2);
-			assertThat(innerInterceptorRuns.get()).as("the refresh ran the whole chain below the cache, not the bare method")
+			assertThat(innerInterceptorRuns.get())
+				.as("the refresh ran the whole chain below the cache, not the bare method")
 				.isEqualTo(2);
 		});
 	}
@@ -206,6 +211,5 @@ class StaleAnnotatedResultsTests {
 		}
 
 	}
-
 
 }

@@ -65,7 +65,9 @@ class TieredCacheableBatchTests {
 			assertThat(redis.commandCount("mget")).isEqualTo(1);
 			assertThat(redis.commandCount("get")).isZero();
 			assertThat(service.batches()).containsExactly(Set.of(5L, 6L, 7L, 8L, 9L, 10L));
-			assertThat(users).hasSize(10).containsEntry(3L, new User(3, "user-3")).containsEntry(10L, new User(10, "user-10"));
+			assertThat(users).hasSize(10)
+				.containsEntry(3L, new User(3, "user-3"))
+				.containsEntry(10L, new User(10, "user-10"));
 			assertThat(service.users(TEN)).isEqualTo(users);
 			assertThat(service.batches()).as("calls of the batch method").hasSize(1);
 		});
@@ -123,8 +125,7 @@ class TieredCacheableBatchTests {
 	void badSignaturesFailAtStartupNamingTheMethodAndTheFix() {
 		Map<Class<?>, String> expected = Map.of(TwoParameters.class,
 				"TwoParameters.users: the method must take exactly one parameter, the ids, declared as Collection, List or Set",
-				NotAMap.class, "NotAMap.users: the method must return Map from id to value",
-				KeysOfAnotherType.class,
+				NotAMap.class, "NotAMap.users: the method must return Map from id to value", KeysOfAnotherType.class,
 				"KeysOfAnotherType.users: the ids are java.lang.String but the keys of the returned map are java.lang.Long",
 				BothAnnotations.class, "BothAnnotations.users: the method also has @TieredCacheable");
 		expected.forEach((service, message) -> this.runner.withBean(service).run((context) -> {
@@ -179,7 +180,9 @@ class TieredCacheableBatchTests {
 
 		private Map<Long, User> load(Collection<Long> ids) {
 			this.batches.add(Set.copyOf(ids));
-			return ids.stream().filter((id) -> id != 404).collect(Collectors.toMap((id) -> id, (id) -> new User(id, "user-" + id)));
+			return ids.stream()
+				.filter((id) -> id != 404)
+				.collect(Collectors.toMap((id) -> id, (id) -> new User(id, "user-" + id)));
 		}
 
 	}

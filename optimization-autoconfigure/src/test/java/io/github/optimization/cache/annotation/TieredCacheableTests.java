@@ -84,8 +84,9 @@ class TieredCacheableTests {
 			assertThat(service.calls()).isEqualTo(2);
 			TieredCache shared = (TieredCache) context.getBean(TieredCacheManager.class).getCache("shared");
 			assertThat(shared.get("a")).as("not keyed by the bare argument").isNull();
-			assertThat(shared.get(new MethodKey(TieredCacheOperationSource.methodIdentity(
-					UserService.class.getMethod("upper", String.class)), new Object[] { "a" })))
+			assertThat(shared.get(new MethodKey(
+					TieredCacheOperationSource.methodIdentity(UserService.class.getMethod("upper", String.class)),
+					new Object[] { "a" })))
 				.isNotNull();
 		});
 	}
@@ -191,12 +192,12 @@ class TieredCacheableTests {
 			.withPropertyValues("optimization.cache.enabled=false")
 			.withBean(UserService.class)
 			.run((context) -> {
-			assertThat(context).doesNotHaveBean(org.springframework.cache.CacheManager.class);
-			UserService service = context.getBean(UserService.class);
-			service.user(1);
-			service.user(1);
-			assertThat(service.calls()).isEqualTo(2);
-		});
+				assertThat(context).doesNotHaveBean(org.springframework.cache.CacheManager.class);
+				UserService service = context.getBean(UserService.class);
+				service.user(1);
+				service.user(1);
+				assertThat(service.calls()).isEqualTo(2);
+			});
 	}
 
 	@Test
@@ -221,7 +222,9 @@ class TieredCacheableTests {
 	void unknownParameterInKeyFailsAtStartup() {
 		this.runner.withUserConfiguration(BadKeyConfiguration.class).run((context) -> {
 			assertThat(context).hasFailed();
-			assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("#userId").hasMessageContaining("#id");
+			assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("#userId")
+				.hasMessageContaining("#id");
 		});
 	}
 

@@ -25,7 +25,10 @@ class CacheValueCodecCompressionTests {
 
 	private static final int SIXTY_FOUR_MIB = 64 * 1024 * 1024;
 
-	/** 64 MiB of zeros, as one zstd frame of a few kilobytes that records its content size. */
+	/**
+	 * 64 MiB of zeros, as one zstd frame of a few kilobytes that records its content
+	 * size.
+	 */
 	private static byte[] bombFrame;
 
 	private final CacheValueCodec codec = codec();
@@ -39,7 +42,8 @@ class CacheValueCodecCompressionTests {
 	@Test
 	void jsonAtTheThresholdIsStoredPlainAndJustOverItIsCompressed() {
 		int threshold = CodecSettings.defaults().compressionThreshold();
-		String atThreshold = "a".repeat(threshold - 2); // plus two quotes: exactly the threshold
+		String atThreshold = "a".repeat(threshold - 2); // plus two quotes: exactly the
+														// threshold
 		String overThreshold = "a".repeat(threshold - 1);
 		byte[] plain = this.codec.encode(atThreshold, null, 1L);
 		byte[] compressed = this.codec.encode(overThreshold, null, 1L);
@@ -78,7 +82,8 @@ class CacheValueCodecCompressionTests {
 	@Test
 	void decompressionBombIsOversizedWithoutAllocatingItsContent() {
 		byte[] bomb = envelope(Envelope.FLAG_COMPRESSED, "java.lang.String", SIXTY_FOUR_MIB, bombFrame);
-		this.codec.decode(bomb, null); // warm up: class loading and the native library are not the point
+		this.codec.decode(bomb, null); // warm up: class loading and the native library
+										// are not the point
 		long before = allocatedBytes();
 		Decoded decoded = this.codec.decode(bomb, null);
 		long allocated = allocatedBytes() - before;
@@ -136,8 +141,8 @@ class CacheValueCodecCompressionTests {
 			zstd.write(json);
 		}
 		byte[] streamed = out.toByteArray();
-		Decoded decoded = this.codec.decode(envelope(Envelope.FLAG_COMPRESSED, "java.lang.String", json.length,
-				streamed), null);
+		Decoded decoded = this.codec
+			.decode(envelope(Envelope.FLAG_COMPRESSED, "java.lang.String", json.length, streamed), null);
 		assertThat(decoded.rejectReason()).isEqualTo(RejectReason.CORRUPT);
 		assertThat(decoded.detail()).isEqualTo("zstd frame does not record its content size");
 	}
@@ -149,8 +154,8 @@ class CacheValueCodecCompressionTests {
 		byte[] twoFrames = concat(frame, frame);
 		byte[] trailing = concat(frame, new byte[] { 1, 2, 3 });
 		for (byte[] payload : new byte[][] { twoFrames, trailing }) {
-			Decoded decoded = this.codec.decode(envelope(Envelope.FLAG_COMPRESSED, "java.lang.String", json.length,
-					payload), null);
+			Decoded decoded = this.codec
+				.decode(envelope(Envelope.FLAG_COMPRESSED, "java.lang.String", json.length, payload), null);
 			assertThat(decoded.rejectReason()).isEqualTo(RejectReason.CORRUPT);
 		}
 	}
@@ -178,8 +183,7 @@ class CacheValueCodecCompressionTests {
 	}
 
 	private static long allocatedBytes() {
-		com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory
-			.getThreadMXBean();
+		com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 		return threads.getThreadAllocatedBytes(Thread.currentThread().getId());
 	}
 

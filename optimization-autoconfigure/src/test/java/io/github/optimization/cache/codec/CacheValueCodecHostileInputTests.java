@@ -30,8 +30,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatNoException;
 
 /**
- * Bytes from the store are untrusted: whatever they are, decoding returns a rejection or a
- * value, never throws, and never loads a class the allow-list did not accept first.
+ * Bytes from the store are untrusted: whatever they are, decoding returns a rejection or
+ * a value, never throws, and never loads a class the allow-list did not accept first.
  */
 class CacheValueCodecHostileInputTests {
 
@@ -41,8 +41,10 @@ class CacheValueCodecHostileInputTests {
 
 	@Test
 	void canaryDetectsClassInitialization() throws ClassNotFoundException {
-		// The control: loading and initializing a canary class is seen. (Jackson up to 2.21.4
-		// initialized classes it resolved by name; 2.21.7 no longer does, so load it directly.)
+		// The control: loading and initializing a canary class is seen. (Jackson up to
+		// 2.21.4
+		// initialized classes it resolved by name; 2.21.7 no longer does, so load it
+		// directly.)
 		String control = "io.github.optimization.canary.ControlCanary";
 		Class.forName(control, true, getClass().getClassLoader());
 		assertThat(CanaryFlags.INITIALIZED).contains(control);
@@ -100,8 +102,7 @@ class CacheValueCodecHostileInputTests {
 		assertThat(this.codec.decode(gadget, type(TypeHolder.class)).rejectReason()).isEqualTo(RejectReason.TYPE);
 		assertThat(CanaryFlags.INITIALIZED).doesNotContain(TYPE_ID_CANARY);
 		byte[] allowed = jsonEnvelope(TypeHolder.class.getName(), "{\"type\":\"java.lang.String\"}");
-		assertThat(this.codec.decode(allowed, type(TypeHolder.class)).value())
-			.isEqualTo(new TypeHolder(String.class));
+		assertThat(this.codec.decode(allowed, type(TypeHolder.class)).value()).isEqualTo(new TypeHolder(String.class));
 	}
 
 	@Test
@@ -121,8 +122,8 @@ class CacheValueCodecHostileInputTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "{\"name\":\"Ada\",\"status\":\"ACTIVE\"}", "[1,2,3]", "\"text\"", "42", "null",
-			"plain text" })
+	@ValueSource(
+			strings = { "{\"name\":\"Ada\",\"status\":\"ACTIVE\"}", "[1,2,3]", "\"text\"", "42", "null", "plain text" })
 	void plainJsonAndTextAreForeign(String text) {
 		byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
 		assertThat(this.codec.decode(bytes, null).rejectReason()).isEqualTo(RejectReason.FOREIGN);
@@ -220,8 +221,7 @@ class CacheValueCodecHostileInputTests {
 	@Test
 	void encodingAValueOverMaxValueSizeThrowsOversized() {
 		CacheValueCodec strict = codec(new CodecSettings(Integer.MAX_VALUE, 1_000, 1_000_000));
-		assertThatExceptionOfType(CodecException.class)
-			.isThrownBy(() -> strict.encode("secret".repeat(500), null, 1L))
+		assertThatExceptionOfType(CodecException.class).isThrownBy(() -> strict.encode("secret".repeat(500), null, 1L))
 			.satisfies((ex) -> assertThat(ex.reason()).isEqualTo(RejectReason.OVERSIZED))
 			.withMessageContaining("java.lang.String")
 			.withMessageContaining("maxValueSize of 1000")
@@ -238,7 +238,8 @@ class CacheValueCodecHostileInputTests {
 			byte[] bytes = new byte[random.nextInt(300)];
 			random.nextBytes(bytes);
 			if (i % 2 == 0 && bytes.length >= 4) {
-				// give half of them our magic and version, so the deeper stages are exercised too
+				// give half of them our magic and version, so the deeper stages are
+				// exercised too
 				bytes[0] = Envelope.MAGIC_0;
 				bytes[1] = Envelope.MAGIC_1;
 				bytes[2] = Envelope.VERSION;

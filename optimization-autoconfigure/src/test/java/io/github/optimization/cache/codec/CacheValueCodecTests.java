@@ -34,7 +34,8 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 
 /**
  * Round trips and the type rules of {@link CacheValueCodec}; hostile input is in
- * {@link CacheValueCodecHostileInputTests}, compression in {@link CacheValueCodecCompressionTests}.
+ * {@link CacheValueCodecHostileInputTests}, compression in
+ * {@link CacheValueCodecCompressionTests}.
  */
 class CacheValueCodecTests {
 
@@ -67,8 +68,7 @@ class CacheValueCodecTests {
 	void jdkValuesRoundTripWithTheirExactClass() {
 		assertThat(roundTrip("hello")).isEqualTo("hello");
 		assertThat(roundTrip(42L)).isInstanceOf(Long.class).isEqualTo(42L);
-		assertThat(roundTrip(new BigDecimal("12.50"))).isInstanceOf(BigDecimal.class)
-			.hasToString("12.50");
+		assertThat(roundTrip(new BigDecimal("12.50"))).isInstanceOf(BigDecimal.class).hasToString("12.50");
 		assertThat(roundTrip(Status.BLOCKED)).isSameAs(Status.BLOCKED);
 	}
 
@@ -87,12 +87,10 @@ class CacheValueCodecTests {
 		customers.put("a", new Customer("Ada", Status.ACTIVE));
 		customers.put("b", new Customer("Bob", Status.BLOCKED));
 		byte[] bytes = this.codec.encode(customers, null, 1L);
-		assertThat(descriptor(bytes))
-			.isEqualTo("java.util.Map<java.lang.String," + Customer.class.getName() + ">");
+		assertThat(descriptor(bytes)).isEqualTo("java.util.Map<java.lang.String," + Customer.class.getName() + ">");
 		assertThat(value(this.codec.decode(bytes, null))).isEqualTo(customers);
 		JavaType declared = TYPES.constructMapType(Map.class, String.class, Customer.class);
-		assertThat(value(this.codec.decode(this.codec.encode(customers, declared, 1L), declared)))
-			.isEqualTo(customers);
+		assertThat(value(this.codec.decode(this.codec.encode(customers, declared, 1L), declared))).isEqualTo(customers);
 	}
 
 	@Test
@@ -196,8 +194,7 @@ class CacheValueCodecTests {
 
 	@Test
 	void encodeFailureNamesTheClassButNotTheValue() {
-		assertThatExceptionOfType(CodecException.class)
-			.isThrownBy(() -> this.codec.encode(new Explosive(), null, 1L))
+		assertThatExceptionOfType(CodecException.class).isThrownBy(() -> this.codec.encode(new Explosive(), null, 1L))
 			.satisfies((ex) -> assertThat(ex.reason()).isEqualTo(RejectReason.CORRUPT))
 			.withMessageContaining(Explosive.class.getName())
 			.withMessageNotContaining("top-secret-value");
@@ -249,7 +246,6 @@ class CacheValueCodecTests {
 		int length = ((bytes[12] & 0xFF) << 8) | (bytes[13] & 0xFF);
 		return new String(bytes, 14, length, StandardCharsets.UTF_8);
 	}
-
 
 	@Test
 	void valuesWithComputedGettersRoundTrip() {

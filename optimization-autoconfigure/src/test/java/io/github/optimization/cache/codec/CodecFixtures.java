@@ -18,8 +18,9 @@ import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.type.TypeFactory;
 
 /**
- * Value types and helpers shared by the codec tests. The allowed package of the tests is this
- * package; the canaries live in {@code io.github.optimization.canary}, which is not allowed.
+ * Value types and helpers shared by the codec tests. The allowed package of the tests is
+ * this package; the canaries live in {@code io.github.optimization.canary}, which is not
+ * allowed.
  */
 final class CodecFixtures {
 
@@ -73,7 +74,9 @@ final class CodecFixtures {
 
 		ACTIVE,
 
-		/** A constant with a body: its runtime class is an anonymous subclass of the enum. */
+		/**
+		 * A constant with a body: its runtime class is an anonymous subclass of the enum.
+		 */
 		BLOCKED {
 			@Override
 			boolean canOrder() {

@@ -7,8 +7,8 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 
 /**
- * {@link Decoded}, {@link RejectReason} and {@link CodecException}: the small types the cache
- * core consumes.
+ * {@link Decoded}, {@link RejectReason} and {@link CodecException}: the small types the
+ * cache core consumes.
  */
 class CodecResultTypesTests {
 

@@ -39,15 +39,18 @@ import org.springframework.context.annotation.Configuration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * One Redis shared by a fleet upgraded instance by instance: what an instance on one Spring Boot
- * line writes, an instance on the other reads. Both lines run these tests against the same
- * committed bytes ({@code src/test/resources/codec-golden}): each line must write exactly those
- * bytes for every kind of value the codec supports (compressed ones too), through a real
- * application context and Redis, and read them back into equal values; so the 3.5 line reads
- * what the Boot 4 line writes, and the reverse. A user's own Jackson settings change nothing.
+ * One Redis shared by a fleet upgraded instance by instance: what an instance on one
+ * Spring Boot line writes, an instance on the other reads. Both lines run these tests
+ * against the same committed bytes ({@code src/test/resources/codec-golden}): each line
+ * must write exactly those bytes for every kind of value the codec supports (compressed
+ * ones too), through a real application context and Redis, and read them back into equal
+ * values; so the 3.5 line reads what the Boot 4 line writes, and the reverse. A user's
+ * own Jackson settings change nothing.
  *
- * <p>The bytes were written by {@code -Dcodec.golden.write=<folder>}; a change of the codec's
- * format that makes them fail breaks a rolling upgrade and needs a new schema version.
+ * <p>
+ * The bytes were written by {@code -Dcodec.golden.write=<folder>}; a change of the
+ * codec's format that makes them fail breaks a rolling upgrade and needs a new schema
+ * version.
  */
 class CrossLineCodecTests {
 
@@ -57,7 +60,9 @@ class CrossLineCodecTests {
 	/** The expiry in every envelope: 2100-01-01. */
 	private static final long EXPIRES_AT = 4_102_444_800_000L;
 
-	/** Where the expiry sits in an envelope: after magic (2), version (1) and flags (1). */
+	/**
+	 * Where the expiry sits in an envelope: after magic (2), version (1) and flags (1).
+	 */
 	private static final int EXPIRY_OFFSET = 4;
 
 	private static final TypeFactory TYPES = TypeFactory.defaultInstance();
@@ -83,7 +88,8 @@ class CrossLineCodecTests {
 		writeGoldenIfAsked();
 		for (Sample sample : samples()) {
 			byte[] golden = golden(sample.name());
-			assertThat(this.codec.encode(sample.value(), sample.type(), EXPIRES_AT)).as(sample.name()).isEqualTo(golden);
+			assertThat(this.codec.encode(sample.value(), sample.type(), EXPIRES_AT)).as(sample.name())
+				.isEqualTo(golden);
 			Decoded decoded = this.codec.decode(golden, sample.type());
 			assertThat(decoded.isRejected()).as(sample.name()).isFalse();
 			assertThat(decoded.isNull() ? null : decoded.value()).as(sample.name()).isEqualTo(sample.value());
@@ -111,7 +117,9 @@ class CrossLineCodecTests {
 		});
 	}
 
-	/** Every kind of value the codec stores, with the type a method would declare for it. */
+	/**
+	 * Every kind of value the codec stores, with the type a method would declare for it.
+	 */
 	static List<Sample> samples() {
 		Line line = new Line("SKU-1", 2, new BigDecimal("9.99"));
 		List<Line> manyLines = new ArrayList<>();
@@ -163,7 +171,10 @@ class CrossLineCodecTests {
 		}
 	}
 
-	/** Writes the files once, on purpose: {@code -Dcodec.golden.write=src/test/resources/codec-golden}. */
+	/**
+	 * Writes the files once, on purpose:
+	 * {@code -Dcodec.golden.write=src/test/resources/codec-golden}.
+	 */
 	private void writeGoldenIfAsked() {
 		String folder = System.getProperty("codec.golden.write");
 		if (folder == null) {
@@ -196,7 +207,10 @@ class CrossLineCodecTests {
 	public record Order(long id, String customer, Instant placedAt, LocalDate dueOn, Kind kind, List<Line> lines) {
 	}
 
-	/** An application whose own Jackson settings differ from every default the codec relies on. */
+	/**
+	 * An application whose own Jackson settings differ from every default the codec
+	 * relies on.
+	 */
 	@Configuration(proxyBeanMethods = false)
 	static class UserJackson {
 

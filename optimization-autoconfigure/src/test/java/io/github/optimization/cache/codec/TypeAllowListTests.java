@@ -27,8 +27,8 @@ class TypeAllowListTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "com.example.app.User", "com.example.app.model.deep.Item",
-			"com.example.app.Outer$Inner", "com.example.app.Outer$Inner$Deeper", "org.acme.billing.Invoice" })
+	@ValueSource(strings = { "com.example.app.User", "com.example.app.model.deep.Item", "com.example.app.Outer$Inner",
+			"com.example.app.Outer$Inner$Deeper", "org.acme.billing.Invoice" })
 	void allowsClassesInAllowedPackagesAndSubPackages(String name) {
 		assertThat(this.allowList.isAllowed(name)).isTrue();
 	}
@@ -65,8 +65,8 @@ class TypeAllowListTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "[Ljava.net.URL;", "java.net.URL[]", "[Lcom.example.application.User;", "[", "[L;",
-			"[Q", "[II", "[Lint;", "[Lcom.example.app.User", "com.example.app.User[", "[[Lcom.example.app.User;;" })
+	@ValueSource(strings = { "[Ljava.net.URL;", "java.net.URL[]", "[Lcom.example.application.User;", "[", "[L;", "[Q",
+			"[II", "[Lint;", "[Lcom.example.app.User", "com.example.app.User[", "[[Lcom.example.app.User;;" })
 	void rejectsArraysOfOtherTypesAndMalformedArrays(String name) {
 		assertThat(this.allowList.isAllowed(name)).isFalse();
 	}
@@ -148,8 +148,8 @@ class TypeAllowListTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "java", "java.lang", "java.util", "javax.naming", "jdk.internal", "sun.misc",
-			"com.sun", "com.sun.rowset" })
+	@ValueSource(strings = { "java", "java.lang", "java.util", "javax.naming", "jdk.internal", "sun.misc", "com.sun",
+			"com.sun.rowset" })
 	void rejectsJdkPackages(String name) {
 		assertThatIllegalArgumentException().isThrownBy(() -> new TypeAllowList(List.of(name)))
 			.withMessage("Allowed package '" + name

@@ -13,9 +13,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static io.github.optimization.cache.coherence.TwoInstances.eventually;
 
 /**
- * Two instances keep their in-process levels coherent through the invalidation bus: a put, an
- * eviction or a clear on B removes what A holds, and an instance never reacts to its own
- * messages.
+ * Two instances keep their in-process levels coherent through the invalidation bus: a
+ * put, an eviction or a clear on B removes what A holds, and an instance never reacts to
+ * its own messages.
  */
 class BasicCoherenceTests {
 
@@ -73,14 +73,16 @@ class BasicCoherenceTests {
 			users.put("k", "mine");
 			users.putIfAbsent("p", "mine too");
 			assertThat(a.stats().sent()).as("A published its writes").isEqualTo(sentBefore + 2);
-			// Pub/sub keeps the order of one channel: once A has applied B's later message it has
+			// Pub/sub keeps the order of one channel: once A has applied B's later
+			// message it has
 			// seen (and skipped) its own.
 			b.cache("other").put("marker", "m");
 			eventually().until(() -> a.stats().received() >= 1);
 			assertThat(a.stats().received()).as("only B's message is applied by A").isEqualTo(1);
 			assertThat(a.l1("users", "k")).as("A keeps its own write").isEqualTo("mine");
 			assertThat(a.l1("users", "p")).isEqualTo("mine too");
-			// B applies messages on its own thread: wait for it, then check it applied exactly two.
+			// B applies messages on its own thread: wait for it, then check it applied
+			// exactly two.
 			eventually().until(() -> b.stats().received() >= 2);
 			assertThat(b.stats().received()).as("B applied A's two messages").isEqualTo(2);
 			assertThat(a.allFlushes()).isEqualTo(aFlushes);
@@ -110,7 +112,10 @@ class BasicCoherenceTests {
 		return held != ABSENT && !expected.equals(held);
 	}
 
-	/** Puts on A, waits until B has applied that, then reads on B: both hold the value in L1. */
+	/**
+	 * Puts on A, waits until B has applied that, then reads on B: both hold the value in
+	 * L1.
+	 */
 	static void bothHold(Instance a, Instance b, String cache, String key, String value) {
 		long received = b.stats().received();
 		a.cache(cache).put(key, value);

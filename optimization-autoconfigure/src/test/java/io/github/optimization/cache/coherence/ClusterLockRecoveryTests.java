@@ -29,8 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * A lock whose holder goes away without a value: it crashed (the lock expires), its loader threw
- * (the lock is released), or it hangs (the load-wait timeout ends the wait).
+ * A lock whose holder goes away without a value: it crashed (the lock expires), its
+ * loader threw (the lock is released), or it hangs (the load-wait timeout ends the wait).
  */
 class ClusterLockRecoveryTests {
 
@@ -90,7 +90,9 @@ class ClusterLockRecoveryTests {
 	@Test
 	void aHoldersLockLongerThanTheLoadWaitTimeoutDelaysTheCallersOnlyForItAndOneLoads() {
 		Duration loadWaitTimeout = Duration.ofMillis(600);
-		this.runner.withPropertyValues("optimization.cache.caches.users.load-wait-timeout=" + loadWaitTimeout.toMillis() + "ms")
+		this.runner
+			.withPropertyValues(
+					"optimization.cache.caches.users.load-wait-timeout=" + loadWaitTimeout.toMillis() + "ms")
 			.run((context) -> {
 				TieredCache cache = subscribed(context);
 				plantLock(Duration.ofMinutes(1));
@@ -107,7 +109,9 @@ class ClusterLockRecoveryTests {
 
 				System.out.println("[cluster] hung holder, load-wait timeout " + loadWaitTimeout.toMillis()
 						+ "ms: 4 callers waited " + TimeUnit.NANOSECONDS.toMillis(waited) + "ms");
-				assertThat(this.loads).as("the leader loads once it gave up waiting; its local waiters wait for that load").hasValue(1);
+				assertThat(this.loads)
+					.as("the leader loads once it gave up waiting; its local waiters wait for that load")
+					.hasValue(1);
 				assertThat(waited).isGreaterThanOrEqualTo(loadWaitTimeout.toNanos())
 					.isLessThan(loadWaitTimeout.plusMillis(200).plus(MARGIN).toNanos());
 				assertThat(cache.getStatistics().lockWaits(LockWait.TIMEOUT)).isEqualTo(1);
@@ -175,7 +179,9 @@ class ClusterLockRecoveryTests {
 		return value;
 	}
 
-	/** A load that takes 200 ms (the simulated work), so waiters time out while it runs. */
+	/**
+	 * A load that takes 200 ms (the simulated work), so waiters time out while it runs.
+	 */
 	private String slowLoad(String value) throws InterruptedException {
 		this.loads.incrementAndGet();
 		Thread.sleep(200);

@@ -27,8 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * F16 across instances: 64 callers of one cold key, 32 on each of two instances, released
- * together. With cluster single flight the loader runs once in the whole cluster; without it,
- * once per instance.
+ * together. With cluster single flight the loader runs once in the whole cluster; without
+ * it, once per instance.
  */
 class ClusterSingleFlightTests {
 
@@ -48,7 +48,8 @@ class ClusterSingleFlightTests {
 
 	@Test
 	void sixtyFourCallersOnTwoInstancesCauseOneLoaderCall() {
-		TwoInstances.run(this.runner.withPropertyValues("optimization.cache.caches.users.cluster-single-flight.enabled=true"),
+		TwoInstances.run(
+				this.runner.withPropertyValues("optimization.cache.caches.users.cluster-single-flight.enabled=true"),
 				(a, b) -> {
 					// Subscribing drops L1 and stales running loads: have it done first.
 					TwoInstances.awaitSubscribed(redis, a, b);
@@ -56,11 +57,12 @@ class ClusterSingleFlightTests {
 					TieredCache cacheA = a.cache("users");
 					TieredCache cacheB = b.cache("users");
 					Stampede.Result result = Stampede.run(PER_INSTANCE,
-							List.of(() -> cacheA.get("cold", loader(loads, "A")), () -> cacheB.get("cold", loader(loads, "B"))));
+							List.of(() -> cacheA.get("cold", loader(loads, "A")),
+									() -> cacheB.get("cold", loader(loads, "B"))));
 
-					System.out.println("[cluster] 64 callers on 2 instances, cluster single flight: loader " + loads.get()
-							+ " call(s) of " + LOADER_TIME.toMillis() + "ms, longest caller wait " + result.maxWaitMillis()
-							+ "ms");
+					System.out.println("[cluster] 64 callers on 2 instances, cluster single flight: loader "
+							+ loads.get() + " call(s) of " + LOADER_TIME.toMillis() + "ms, longest caller wait "
+							+ result.maxWaitMillis() + "ms");
 					assertThat(result.failures()).isEmpty();
 					assertThat(loads).as("loader calls across both instances").hasValue(1);
 					assertThat(result.values()).hasSize(2 * PER_INSTANCE).containsOnly(result.values().get(0));
@@ -83,7 +85,8 @@ class ClusterSingleFlightTests {
 		TwoInstances.run(this.runner, (a, b) -> {
 			TwoInstances.awaitSubscribed(redis, a, b);
 			AtomicInteger loads = new AtomicInteger();
-			// Both loads overlap for sure, so neither instance can find the other's value.
+			// Both loads overlap for sure, so neither instance can find the other's
+			// value.
 			CountDownLatch bothLoading = new CountDownLatch(2);
 			TieredCache cacheA = a.cache("users");
 			TieredCache cacheB = b.cache("users");
@@ -91,8 +94,8 @@ class ClusterSingleFlightTests {
 					List.of(() -> cacheA.get("cold", overlapping(loads, bothLoading, "A")),
 							() -> cacheB.get("cold", overlapping(loads, bothLoading, "B"))));
 
-			System.out.println("[cluster] 64 callers on 2 instances, per-instance single flight: loader "
-					+ loads.get() + " call(s), longest caller wait " + result.maxWaitMillis() + "ms");
+			System.out.println("[cluster] 64 callers on 2 instances, per-instance single flight: loader " + loads.get()
+					+ " call(s), longest caller wait " + result.maxWaitMillis() + "ms");
 			assertThat(result.failures()).isEmpty();
 			assertThat(loads).as("loader calls, one per instance").hasValue(2);
 			assertThat(cacheA.getStatistics().lockAttempts(LockAttempt.ACQUIRED)
@@ -104,40 +107,53 @@ class ClusterSingleFlightTests {
 
 	@Test
 	void lockMetersCountAttemptsWaitsAndReleasesOfClusterCachesOnly() {
-		TwoInstances.run(this.runner.withPropertyValues("optimization.cache.caches.users.cluster-single-flight.enabled=true",
-				"optimization.cache.caches.plain.ttl=10m"), (a, b) -> {
-					TwoInstances.awaitSubscribed(redis, a, b);
-					CountDownLatch loading = new CountDownLatch(1);
-					CountDownLatch finish = new CountDownLatch(1);
-					CompletableFuture<Object> holder = CompletableFuture.supplyAsync(() -> a.cache("users").get("k", () -> {
-						loading.countDown();
-						finish.await(10, TimeUnit.SECONDS);
-						return "v";
-					}));
-					assertThat(loading.await(10, TimeUnit.SECONDS)).isTrue();
-					CompletableFuture<Object> waiter = CompletableFuture.supplyAsync(() -> b.cache("users").get("k", () -> "B"));
-					TwoInstances.eventually()
-						.until(() -> b.cache("users").getStatistics().lockAttempts(LockAttempt.BUSY) > 0);
-					finish.countDown();
-					assertThat(holder.get(10, TimeUnit.SECONDS)).isEqualTo("v");
-					assertThat(waiter.get(10, TimeUnit.SECONDS)).isEqualTo("v");
+		TwoInstances
+			.run(this.runner.withPropertyValues("optimization.cache.caches.users.cluster-single-flight.enabled=true",
+					"optimization.cache.caches.plain.ttl=10m"), (a, b) -> {
+						TwoInstances.awaitSubscribed(redis, a, b);
+						CountDownLatch loading = new CountDownLatch(1);
+						CountDownLatch finish = new CountDownLatch(1);
+						CompletableFuture<Object> holder = CompletableFuture
+							.supplyAsync(() -> a.cache("users").get("k", () -> {
+								loading.countDown();
+								finish.await(10, TimeUnit.SECONDS);
+								return "v";
+							}));
+						assertThat(loading.await(10, TimeUnit.SECONDS)).isTrue();
+						CompletableFuture<Object> waiter = CompletableFuture
+							.supplyAsync(() -> b.cache("users").get("k", () -> "B"));
+						TwoInstances.eventually()
+							.until(() -> b.cache("users").getStatistics().lockAttempts(LockAttempt.BUSY) > 0);
+						finish.countDown();
+						assertThat(holder.get(10, TimeUnit.SECONDS)).isEqualTo("v");
+						assertThat(waiter.get(10, TimeUnit.SECONDS)).isEqualTo("v");
 
-					MeterRegistry registryA = bind(a.cache("users"), a.cache("plain"));
-					MeterRegistry registryB = bind(b.cache("users"));
-					assertThat(registryA.get(MeterNames.CACHE_LOCK_ACQUISITIONS).tag("result", "acquired").functionCounter()
-						.count()).isEqualTo(1);
-					assertThat(registryA.get(MeterNames.CACHE_LOCK_RELEASES).tag("result", "released").functionCounter()
-						.count()).isEqualTo(1);
-					assertThat(registryB.get(MeterNames.CACHE_LOCK_ACQUISITIONS).tag("result", "busy").functionCounter()
-						.count()).as("B's first attempt and its retries while polling").isGreaterThanOrEqualTo(1);
-					assertThat(registryB.get(MeterNames.CACHE_LOCK_WAITS).tag("result", "value").functionTimer().count())
-						.isEqualTo(1);
-					assertThat(registryB.get(MeterNames.CACHE_LOCK_WAITS).tag("result", "timeout").functionTimer().count())
-						.isZero();
-					assertThat(registryA.find(MeterNames.CACHE_LOCK_ACQUISITIONS).tag("cache", "plain").meters())
-						.as("no lock meters for a cache without cluster single flight")
-						.isEmpty();
-				});
+						MeterRegistry registryA = bind(a.cache("users"), a.cache("plain"));
+						MeterRegistry registryB = bind(b.cache("users"));
+						assertThat(registryA.get(MeterNames.CACHE_LOCK_ACQUISITIONS)
+							.tag("result", "acquired")
+							.functionCounter()
+							.count()).isEqualTo(1);
+						assertThat(registryA.get(MeterNames.CACHE_LOCK_RELEASES)
+							.tag("result", "released")
+							.functionCounter()
+							.count()).isEqualTo(1);
+						assertThat(registryB.get(MeterNames.CACHE_LOCK_ACQUISITIONS)
+							.tag("result", "busy")
+							.functionCounter()
+							.count()).as("B's first attempt and its retries while polling").isGreaterThanOrEqualTo(1);
+						assertThat(registryB.get(MeterNames.CACHE_LOCK_WAITS)
+							.tag("result", "value")
+							.functionTimer()
+							.count()).isEqualTo(1);
+						assertThat(registryB.get(MeterNames.CACHE_LOCK_WAITS)
+							.tag("result", "timeout")
+							.functionTimer()
+							.count()).isZero();
+						assertThat(registryA.find(MeterNames.CACHE_LOCK_ACQUISITIONS).tag("cache", "plain").meters())
+							.as("no lock meters for a cache without cluster single flight")
+							.isEmpty();
+					});
 	}
 
 	private static MeterRegistry bind(TieredCache... caches) {

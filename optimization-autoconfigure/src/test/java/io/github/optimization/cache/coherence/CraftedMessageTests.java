@@ -40,10 +40,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * F13 / S4: anyone who can publish on the channel sends crafted messages. They are parsed
- * with a fixed schema after a size check, dropped and counted; nothing is thrown, nothing is
- * flushed, no class named in them is loaded, and the listener keeps applying valid messages.
- * A burst of valid messages either is applied or, when it overflows the queue, ends in a
- * flush.
+ * with a fixed schema after a size check, dropped and counted; nothing is thrown, nothing
+ * is flushed, no class named in them is loaded, and the listener keeps applying valid
+ * messages. A burst of valid messages either is applied or, when it overflows the queue,
+ * ends in a flush.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class CraftedMessageTests {
@@ -83,14 +83,17 @@ class CraftedMessageTests {
 			for (byte[] message : oversized) {
 				publish(message);
 			}
-			// A message for a cache A does not have is valid: applied, with nothing to drop.
+			// A message for a cache A does not have is valid: applied, with nothing to
+			// drop.
 			publish(json(valid("evict", "no-such-cache", DIGEST)));
 			publish(json(valid("clear", "no-such-cache", null)));
-			// A valid message from B after all of them: once A has applied it, A has seen the rest.
+			// A valid message from B after all of them: once A has applied it, A has seen
+			// the rest.
 			b.cache("users").put("k", "v2");
 			eventually().until(() -> a.stats().received() >= received + 3);
 
-			// B has no later message of A's to wait for: it gets a few moments to catch up.
+			// B has no later message of A's to wait for: it gets a few moments to catch
+			// up.
 			eventually().untilAsserted(() -> {
 				for (Instance instance : new Instance[] { a, b }) {
 					assertThat(instance.stats().dropped("malformed")).as("%s malformed", instance)
@@ -123,8 +126,8 @@ class CraftedMessageTests {
 			long aReceived = a.stats().received();
 			long bReceived = b.stats().received();
 			// Crafted with A's source id: A takes it for its own, B applies it.
-			publish(json("{\"v\":1,\"src\":\"" + a.bus().sourceId() + "\",\"op\":\"evict\",\"cache\":\"users\",\"key\":\""
-					+ DIGEST + "\"}"));
+			publish(json("{\"v\":1,\"src\":\"" + a.bus().sourceId()
+					+ "\",\"op\":\"evict\",\"cache\":\"users\",\"key\":\"" + DIGEST + "\"}"));
 			eventually().until(() -> b.stats().received() > bReceived);
 			assertThat(b.l1("users", "k")).isSameAs(Instance.ABSENT);
 			b.cache("other").put("marker", "m");
@@ -155,7 +158,8 @@ class CraftedMessageTests {
 				assertThat(a.flushes(FlushReason.OVERFLOW)).isZero();
 			}
 			assertThat(a.stats().dropped("malformed")).isZero();
-			// Overflow flushes (on either instance) may still trail the burst: the listeners keep
+			// Overflow flushes (on either instance) may still trail the burst: the
+			// listeners keep
 			// working, so the exchange succeeds once they are done.
 			eventually().untilAsserted(() -> BasicCoherenceTests.bothHold(a, b, "users", "k", "v1"));
 			eventually().untilAsserted(() -> BasicCoherenceTests.bothHold(b, a, "users", "k", "v2"));
@@ -169,14 +173,14 @@ class CraftedMessageTests {
 		int burst = 200;
 		TwoInstances.run(this.runner, (a, b) -> {
 			TwoInstances.awaitSubscribed(redis, a, b);
-			// A bus of its own (wired like the auto-configuration's) whose handler blocks on its
+			// A bus of its own (wired like the auto-configuration's) whose handler blocks
+			// on its
 			// first message until released.
 			RecordingHandler handler = new RecordingHandler();
 			RedisClient client = RedisClient.create(redis.uri());
-			RedisInvalidationBus bus = new RedisInvalidationBus(
-					new RedisInvalidationBus.Settings(CHANNEL, TwoInstances.PING_INTERVAL, TwoInstances.PONG_TIMEOUT,
-							capacity, 4096),
-					client, client::connectPubSub, (channel, message) -> false, () -> null);
+			RedisInvalidationBus bus = new RedisInvalidationBus(new RedisInvalidationBus.Settings(CHANNEL,
+					TwoInstances.PING_INTERVAL, TwoInstances.PONG_TIMEOUT, capacity, 4096), client,
+					client::connectPubSub, (channel, message) -> false, () -> null);
 			try {
 				bus.attach(handler);
 				bus.start();
@@ -188,9 +192,11 @@ class CraftedMessageTests {
 					messages.add(json(valid("evict", "users", KeyDigest.of("burst" + i))));
 				}
 				publishPipelined(messages);
-				// B's message blocks the handler, the queue holds its capacity, the rest is dropped.
+				// B's message blocks the handler, the queue holds its capacity, the rest
+				// is dropped.
 				eventually().until(() -> bus.statistics().dropped("overflow") == burst - capacity);
-				// Drops are coalesced into flushes on the watchdog thread, which does not wait for
+				// Drops are coalesced into flushes on the watchdog thread, which does not
+				// wait for
 				// the blocked handler; a drop after a flush started asks for another one.
 				eventually().until(() -> handler.overflowFlushes.get() >= 1);
 				assertThat(bus.statistics().received()).isZero();
@@ -239,7 +245,8 @@ class CraftedMessageTests {
 		messages.add(json(valid("evict", null, DIGEST)));
 		messages.add(json(valid("clear", "", null)));
 		messages.add(json(valid("clear", "c".repeat(257), null)));
-		messages.add(json(valid("evict", "users", DIGEST).replace("\"src\":\"peer\"", "\"src\":\"" + "s".repeat(65) + "\"")));
+		messages.add(json(
+				valid("evict", "users", DIGEST).replace("\"src\":\"peer\"", "\"src\":\"" + "s".repeat(65) + "\"")));
 		messages.add(json(valid("evict", "users", DIGEST).replace("{", "{\"extra\":1,")));
 		messages.add(json(valid("evict", "users", DIGEST).replace("{", "{\"@class\":\"" + CANARY + "\",")));
 		messages.add(json("[\"" + CANARY + "\"," + valid("evict", "users", DIGEST) + "]"));
@@ -257,7 +264,10 @@ class CraftedMessageTests {
 		return messages;
 	}
 
-	/** A message in the bus's schema, from a made-up peer; {@code null} leaves a field out. */
+	/**
+	 * A message in the bus's schema, from a made-up peer; {@code null} leaves a field
+	 * out.
+	 */
 	static String valid(String op, String cache, String key) {
 		StringBuilder json = new StringBuilder("{\"v\":1,\"src\":\"peer\",\"op\":\"").append(op).append('"');
 		if (cache != null) {
@@ -277,7 +287,10 @@ class CraftedMessageTests {
 		redis.adminBytes().publish(CHANNEL.getBytes(StandardCharsets.UTF_8), message);
 	}
 
-	/** Publishes all messages in one pipeline from a connection of its own, as fast as Redis takes them. */
+	/**
+	 * Publishes all messages in one pipeline from a connection of its own, as fast as
+	 * Redis takes them.
+	 */
 	private static void publishPipelined(List<byte[]> messages) {
 		RedisClient client = RedisClient.create(redis.uri());
 		try (StatefulRedisConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE)) {

@@ -8,10 +8,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * What went wrong during the soak test, and when: the faults the test injected, and the
- * intervals in which an instance's circuit breaker was not closed (from its first transition
- * away from CLOSED to its return to CLOSED). A breaker that opens during or right after a fault
- * only confirms the fault; one that opens with no fault near is an outage as the cache sees it
- * (e.g. slow calls on a loaded machine), and is treated as one. Thread-safe.
+ * intervals in which an instance's circuit breaker was not closed (from its first
+ * transition away from CLOSED to its return to CLOSED). A breaker that opens during or
+ * right after a fault only confirms the fault; one that opens with no fault near is an
+ * outage as the cache sees it (e.g. slow calls on a loaded machine), and is treated as
+ * one. Thread-safe.
  */
 final class FaultTimeline {
 
@@ -78,11 +79,15 @@ final class FaultTimeline {
 
 	/** Ends the intervals of breakers that are still not closed. */
 	synchronized void closeOpenIntervals(long atNanos) {
-		this.breakerNotClosedSince.forEach((instance, since) -> add(Kind.BREAKER_OPEN, instance + " (still)", since, atNanos));
+		this.breakerNotClosedSince
+			.forEach((instance, since) -> add(Kind.BREAKER_OPEN, instance + " (still)", since, atNanos));
 		this.breakerNotClosedSince.clear();
 	}
 
-	/** The faults that overlap an interval (faults still running count as running until now). */
+	/**
+	 * The faults that overlap an interval (faults still running count as running until
+	 * now).
+	 */
 	synchronized List<Fault> overlapping(long fromNanos, long toNanos) {
 		List<Fault> overlapping = new ArrayList<>();
 		for (Fault fault : this.faults) {
@@ -117,7 +122,10 @@ final class FaultTimeline {
 		return (nanos == Long.MAX_VALUE) ? Long.MAX_VALUE : TimeUnit.NANOSECONDS.toMillis(nanos - this.originNanos);
 	}
 
-	/** One line per fault, in order of start, with times in ms since the start of the test. */
+	/**
+	 * One line per fault, in order of start, with times in ms since the start of the
+	 * test.
+	 */
 	synchronized String describe() {
 		StringBuilder text = new StringBuilder();
 		this.faults.stream()

@@ -18,18 +18,19 @@ import java.util.concurrent.TimeUnit;
  * A plain TCP relay on a free loopback port in front of one server, for putting a single
  * connection of the code under test behind it. It can
  * <ul>
- * <li>{@link #freezeExisting() freeze} the links open now: from then on they forward nothing
- * in either direction (what arrives is read and discarded, so the peers' TCP stacks stay
- * happy and neither side notices), like a half-dead NAT entry or a hung middlebox; a link
- * opened later relays normally; a frozen link is closed on both sides as soon as either side
- * closes it;</li>
- * <li>{@link #holdNewConnections() hold} new connections: they are accepted but nothing is
- * relayed until {@link #releaseHeld()}, so the client waits in its handshake;</li>
- * <li>{@link #stallExisting() stall} the links open now: from then on nothing more is read from
- * the server on them (what the client sends still goes through), like a client that has
- * stopped reading its socket, so what the server sends piles up in the kernel's buffers and
- * then in the server's output buffer for that client. {@link #resumeStalled()} reads again and
- * passes on what had piled up, and then the server's close, if it closed meanwhile.</li>
+ * <li>{@link #freezeExisting() freeze} the links open now: from then on they forward
+ * nothing in either direction (what arrives is read and discarded, so the peers' TCP
+ * stacks stay happy and neither side notices), like a half-dead NAT entry or a hung
+ * middlebox; a link opened later relays normally; a frozen link is closed on both sides
+ * as soon as either side closes it;</li>
+ * <li>{@link #holdNewConnections() hold} new connections: they are accepted but nothing
+ * is relayed until {@link #releaseHeld()}, so the client waits in its handshake;</li>
+ * <li>{@link #stallExisting() stall} the links open now: from then on nothing more is
+ * read from the server on them (what the client sends still goes through), like a client
+ * that has stopped reading its socket, so what the server sends piles up in the kernel's
+ * buffers and then in the server's output buffer for that client.
+ * {@link #resumeStalled()} reads again and passes on what had piled up, and then the
+ * server's close, if it closed meanwhile.</li>
  * </ul>
  * Threads are daemons; {@link #close()} closes every socket.
  */
@@ -58,12 +59,13 @@ final class FreezableTcpProxy implements AutoCloseable {
 	}
 
 	/**
-	 * A proxy whose sockets to the server have a small receive buffer (SO_RCVBUF), so that
-	 * little of what the server sends on a stalled link fits into the kernels' buffers and the
-	 * rest piles up in the server's output buffer.
+	 * A proxy whose sockets to the server have a small receive buffer (SO_RCVBUF), so
+	 * that little of what the server sends on a stalled link fits into the kernels'
+	 * buffers and the rest piles up in the server's output buffer.
 	 * @param host the server's host
 	 * @param port the server's port
-	 * @param serverReceiveBuffer the receive buffer in bytes, or 0 for the system's default
+	 * @param serverReceiveBuffer the receive buffer in bytes, or 0 for the system's
+	 * default
 	 */
 	FreezableTcpProxy(String host, int port, int serverReceiveBuffer) throws IOException {
 		this.serverReceiveBuffer = serverReceiveBuffer;
@@ -92,8 +94,8 @@ final class FreezableTcpProxy implements AutoCloseable {
 	}
 
 	/**
-	 * Stop reading from the server on every link open now (bytes a link was already waiting
-	 * for are held, not relayed); links opened later relay normally.
+	 * Stop reading from the server on every link open now (bytes a link was already
+	 * waiting for are held, not relayed); links opened later relay normally.
 	 */
 	void stallExisting() {
 		this.links.forEach((link) -> link.stall(true));
@@ -219,7 +221,8 @@ final class FreezableTcpProxy implements AutoCloseable {
 						break;
 					}
 					if (fromServer) {
-						// What a read blocked in read() when the link stalled is held too.
+						// What a read blocked in read() when the link stalled is held
+						// too.
 						awaitNotStalled();
 					}
 					if (!this.frozen) {

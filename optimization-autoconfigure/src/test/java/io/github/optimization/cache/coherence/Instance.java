@@ -12,11 +12,15 @@ import org.springframework.cache.Cache.ValueWrapper;
 import org.springframework.context.ApplicationContext;
 
 /**
- * One application instance of a coherence test: the beans of one context that the tests read.
+ * One application instance of a coherence test: the beans of one context that the tests
+ * read.
  */
 final class Instance {
 
-	/** What {@link #l1(String, Object)} returns when the in-process level does not hold the key. */
+	/**
+	 * What {@link #l1(String, Object)} returns when the in-process level does not hold
+	 * the key.
+	 */
 	static final Object ABSENT = new Object() {
 		@Override
 		public String toString() {

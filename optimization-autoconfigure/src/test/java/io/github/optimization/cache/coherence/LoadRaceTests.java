@@ -31,10 +31,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * F11: B's invalidation races A's load of the same key. A's loader has read the old value
  * (from the database) and is blocked; B writes the key; A's loader then returns the old
  * value. Whatever the interleaving of B's message and A's return, once both happened A's
- * in-process level must not hold the old value. The same holds for a plain read that fills
- * A's L1 from Redis.
+ * in-process level must not hold the old value. The same holds for a plain read that
+ * fills A's L1 from Redis.
  *
- * <p>Both fail against the current {@code TieredCache}: a remote invalidation that arrives
+ * <p>
+ * Both fail against the current {@code TieredCache}: a remote invalidation that arrives
  * while an install of the key is inside Caffeine's {@code compute} is lost
  * ({@code computeIfPresent} does not wait for it), and L2 fills outside a load carry no
  * flight an invalidation could mark.
@@ -106,7 +107,8 @@ class LoadRaceTests {
 							cacheB.put(key, "new");
 						}
 					}
-					assertThat(load.get(10, TimeUnit.SECONDS)).as("the loader's value reaches A's caller").isEqualTo("old");
+					assertThat(load.get(10, TimeUnit.SECONDS)).as("the loader's value reaches A's caller")
+						.isEqualTo("old");
 					eventually().until(() -> a.stats().received() >= expected);
 					runs.merge(interleaving, 1, Integer::sum);
 					if ("old".equals(a.l1("race", key))) {
@@ -136,7 +138,8 @@ class LoadRaceTests {
 			b.cache("race").put("k", "old");
 			eventually().until(() -> a.stats().received() > received);
 
-			// A reads k from Redis (a plain get, no loader) and stops before filling its L1 ...
+			// A reads k from Redis (a plain get, no loader) and stops before filling its
+			// L1 ...
 			CompletableFuture<Object> read = CompletableFuture.supplyAsync(() -> {
 				store.armed = Thread.currentThread();
 				return cacheA.get("k").get();
@@ -153,7 +156,10 @@ class LoadRaceTests {
 		});
 	}
 
-	/** A's Redis level, whose reads can be held after reading, on the thread that armed it. */
+	/**
+	 * A's Redis level, whose reads can be held after reading, on the thread that armed
+	 * it.
+	 */
 	@Configuration(proxyBeanMethods = false)
 	static class GatedStoreConfiguration {
 

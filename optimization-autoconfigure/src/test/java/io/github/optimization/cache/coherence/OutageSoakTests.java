@@ -34,20 +34,23 @@ import static org.assertj.core.api.Assertions.fail;
 
 /**
  * A randomized fault soak: two instances read and write one cache over a shared in-memory
- * "database" while Redis is frozen, killed, restarted empty and has its subscriptions killed,
- * and every read is checked against the acknowledged writes (see {@link StalenessCheck}):
+ * "database" while Redis is frozen, killed, restarted empty and has its subscriptions
+ * killed, and every read is checked against the acknowledged writes (see
+ * {@link StalenessCheck}):
  * <ul>
  * <li>no instance ever returns a value older than a write it acknowledged itself;
- * <li>another instance's write shows within 1 s when no fault is near, within the fault's end
- * plus {@link StalenessCheck#RECOVERY} otherwise, and always within {@code l1.ttl} (30 s here,
- * half the cache's TTL, so a stale entry that only the L1 cap would end is caught);
+ * <li>another instance's write shows within 1 s when no fault is near, within the fault's
+ * end plus {@link StalenessCheck#RECOVERY} otherwise, and always within {@code l1.ttl}
+ * (30 s here, half the cache's TTL, so a stale entry that only the L1 cap would end is
+ * caught);
  * <li>no reader, writer or fault thread saw an exception, and all of them stopped;
- * <li>after a quiet phase without faults, both instances read every key's current version.
+ * <li>after a quiet phase without faults, both instances read every key's current
+ * version.
  * </ul>
  * One summary line per kind of situation ({@code [soak] seed=... row="..." staleReads=...
- * maxStalenessMs=...}) is printed on every run. The fault schedule follows from the seed, printed
- * too; the threads' interleaving does not, so a seed replays the same faults, not the same race.
- * Rerun with a seed and a duration (default {@value #DEFAULT_DURATION}):
+ * maxStalenessMs=...}) is printed on every run. The fault schedule follows from the seed,
+ * printed too; the threads' interleaving does not, so a seed replays the same faults, not
+ * the same race. Rerun with a seed and a duration (default {@value #DEFAULT_DURATION}):
  * <pre>
  * ./mvnw -pl optimization-autoconfigure test -Dtest=OutageSoakTests -Dsurefire.failIfNoSpecifiedTests=false \
  *     -Dsoak.seed=123 -Dsoak.duration=30s
@@ -65,7 +68,10 @@ class OutageSoakTests {
 
 	private static final int KEYS = 50;
 
-	/** The first keys take most writes; the others change seldom, so their L1 entries live long. */
+	/**
+	 * The first keys take most writes; the others change seldom, so their L1 entries live
+	 * long.
+	 */
 	private static final int HOT_KEYS = 10;
 
 	private static final Duration L1_TTL = Duration.ofSeconds(30);
@@ -116,11 +122,13 @@ class OutageSoakTests {
 				TieredCache cache = instance.cache(CACHE);
 				for (int i = 0; i < 2; i++) {
 					Random random = new Random(seed * 31 + index++);
-					threads.add(worker("writer-" + instance + i, () -> write(instance, cache, history, random, deadline)));
+					threads
+						.add(worker("writer-" + instance + i, () -> write(instance, cache, history, random, deadline)));
 					ReadLog log = new ReadLog(instance.toString());
 					readLogs.add(log);
 					Random readRandom = new Random(seed * 31 + index++);
-					threads.add(worker("reader-" + instance + i, () -> read(log, cache, history, readRandom, deadline)));
+					threads
+						.add(worker("reader-" + instance + i, () -> read(log, cache, history, readRandom, deadline)));
 				}
 			}
 			Random faultRandom = new Random(seed);
@@ -144,13 +152,15 @@ class OutageSoakTests {
 			readLogs.forEach((log) -> log.replay(check));
 			List<String> summary = check.summary(seed);
 			summary.forEach(System.out::println);
-			System.out.printf("[soak] seed=%d writes=%d faults: freeze=%d kill+restart=%d restart=%d pubsub-kill=%d "
-					+ "breaker-intervals=%d (without an injected fault: %d)%n", seed, history.writeCount(),
-					timeline.count(Kind.FREEZE), timeline.count(Kind.KILL_RESTART), timeline.count(Kind.RESTART),
-					timeline.count(Kind.PUBSUB_KILL), timeline.count(Kind.BREAKER_OPEN),
+			System.out.printf(
+					"[soak] seed=%d writes=%d faults: freeze=%d kill+restart=%d restart=%d pubsub-kill=%d "
+							+ "breaker-intervals=%d (without an injected fault: %d)%n",
+					seed, history.writeCount(), timeline.count(Kind.FREEZE), timeline.count(Kind.KILL_RESTART),
+					timeline.count(Kind.RESTART), timeline.count(Kind.PUBSUB_KILL), timeline.count(Kind.BREAKER_OPEN),
 					timeline.spontaneousBreakerOpenings());
 			System.out.printf("[soak] seed=%d write-backs undone: A=%d B=%d%n", seed,
-					a.cache(CACHE).getStatistics().writeBacksUndone(), b.cache(CACHE).getStatistics().writeBacksUndone());
+					a.cache(CACHE).getStatistics().writeBacksUndone(),
+					b.cache(CACHE).getStatistics().writeBacksUndone());
 
 			if (this.errorCount.get() > 0) {
 				problems.add(this.errorCount.get() + " exceptions reached readers, writers or the fault thread; first: "
@@ -201,7 +211,8 @@ class OutageSoakTests {
 			catch (RuntimeException ex) {
 				error(log.instance + " reading key " + key, ex);
 			}
-			// Load generator pacing, not a wait for a state: a few thousand reads per second.
+			// Load generator pacing, not a wait for a state: a few thousand reads per
+			// second.
 			LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(100 + random.nextInt(400)));
 		}
 	}
@@ -306,8 +317,8 @@ class OutageSoakTests {
 	private void error(String where, Throwable ex) {
 		if (this.errorCount.incrementAndGet() <= 5) {
 			StackTraceElement[] stack = ex.getStackTrace();
-			this.errors.add(where + ": " + ex + "\n\tat "
-					+ String.join("\n\tat ", Arrays.stream(stack, 0, Math.min(8, stack.length)).map(String::valueOf).toList()));
+			this.errors.add(where + ": " + ex + "\n\tat " + String.join("\n\tat ",
+					Arrays.stream(stack, 0, Math.min(8, stack.length)).map(String::valueOf).toList()));
 		}
 	}
 

@@ -32,11 +32,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A's subscription, and only it, goes through a {@link FreezableTcpProxy}; its data
- * connection and B go to Redis directly. The bus is wired like the auto-configuration wires
- * it, with a Lettuce client of its own pointing at the proxy (no hook in the product code).
+ * connection and B go to Redis directly. The bus is wired like the auto-configuration
+ * wires it, with a Lettuce client of its own pointing at the proxy (no hook in the
+ * product code).
  * <ul>
- * <li>F9: the subscriber socket goes silent while the socket stays open. The PING watchdog
- * notices within the ping interval plus the pong timeout, flushes and subscribes again.</li>
+ * <li>F9: the subscriber socket goes silent while the socket stays open. The PING
+ * watchdog notices within the ping interval plus the pong timeout, flushes and subscribes
+ * again.</li>
  * <li>The first subscription completes late (the proxy holds it): what A cached before it
  * must not outlive it, since invalidations published meanwhile never reached A.</li>
  * </ul>
@@ -87,7 +89,8 @@ class ProxiedSubscriptionTests {
 			assertThat(a.cache("users").get("k").get()).isEqualTo("v2");
 			assertThat(stale).as("staleness after the socket went silent").isLessThan(STALE_BOUND);
 
-			// A subscribed again through a new link; the frozen one is closed on both sides.
+			// A subscribed again through a new link; the frozen one is closed on both
+			// sides.
 			TwoInstances.awaitSubscribed(redis, a, b);
 			assertThat(this.proxy.openLinks()).isOne();
 			BasicCoherenceTests.bothHold(b, a, "users", "k", "v3");
@@ -105,7 +108,8 @@ class ProxiedSubscriptionTests {
 				Instance a = new Instance("A", contextA);
 				within(Duration.ofSeconds(10)).until(() -> this.proxy.heldLinks() == 1);
 				assertThat(a.bus().isSubscribed()).isFalse();
-				// A is up and serving, but not subscribed yet: it caches k, then B changes it.
+				// A is up and serving, but not subscribed yet: it caches k, then B
+				// changes it.
 				assertThat(a.cache("users").get("k").get()).isEqualTo("v1");
 				b.cache("users").put("k", "v2");
 				assertThat(a.l1("users", "k")).isEqualTo("v1");
@@ -120,8 +124,8 @@ class ProxiedSubscriptionTests {
 	}
 
 	/**
-	 * The invalidation bus as the auto-configuration builds it, except that it subscribes with
-	 * a client of its own that connects to {@code test.subscription-port}.
+	 * The invalidation bus as the auto-configuration builds it, except that it subscribes
+	 * with a client of its own that connects to {@code test.subscription-port}.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	static class SubscriptionThroughProxy {

@@ -21,17 +21,20 @@ import static io.github.optimization.cache.coherence.TwoInstances.within;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * F8: the subscriptions are killed by the server ({@code CLIENT KILL TYPE pubsub}) while the
- * other instance updates a key. Lost invalidations are assumed, so the instance drops its
- * in-process entries when the subscription drops and again when it is back, and never serves
- * the old value after that.
+ * F8: the subscriptions are killed by the server ({@code CLIENT KILL TYPE pubsub}) while
+ * the other instance updates a key. Lost invalidations are assumed, so the instance drops
+ * its in-process entries when the subscription drops and again when it is back, and never
+ * serves the old value after that.
  */
 class PubSubDropTests {
 
 	@RegisterExtension
 	static final RedisServerExtension redis = new RedisServerExtension();
 
-	/** The longest A may serve the old value once the server accepts its subscription again. */
+	/**
+	 * The longest A may serve the old value once the server accepts its subscription
+	 * again.
+	 */
 	private static final Duration STALE_BOUND = RECONNECT_DELAY_MAX.plus(PING_INTERVAL).plusSeconds(1);
 
 	private final ApplicationContextRunner runner = TwoInstances.runner(redis);
@@ -49,15 +52,18 @@ class PubSubDropTests {
 			BasicCoherenceTests.bothHold(a, b, "users", "k", "v1");
 			long disconnects = a.flushes(DISCONNECT);
 			long resubscribes = a.flushes(RESUBSCRIBE);
-			// Keep the killed subscriptions from coming back until B has written: the server
-			// refuses every new connection while the existing ones (data, admin) keep working.
+			// Keep the killed subscriptions from coming back until B has written: the
+			// server
+			// refuses every new connection while the existing ones (data, admin) keep
+			// working.
 			redis.admin().configSet("maxclients", String.valueOf(connectedClients() - 2));
 			try {
 				assertThat(redis.admin().clientKill(KillArgs.Builder.typePubsub())).isEqualTo(2);
 				eventually().until(() -> a.flushes(DISCONNECT) > disconnects);
 				assertThat(a.l1("users", "k")).as("dropped when the subscription dropped").isSameAs(ABSENT);
 
-				// While unsubscribed A reads k again, then B changes it: nobody hears about it.
+				// While unsubscribed A reads k again, then B changes it: nobody hears
+				// about it.
 				assertThat(a.cache("users").get("k").get()).isEqualTo("v1");
 				b.cache("users").put("k", "v2");
 				assertThat(subscribers(redis)).isZero();

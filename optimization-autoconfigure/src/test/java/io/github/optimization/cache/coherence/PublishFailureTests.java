@@ -30,9 +30,10 @@ import static io.github.optimization.cache.coherence.TwoInstances.within;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * F12: the writer cannot publish (breaker open, or Redis frozen). Its own in-process entry
- * goes at once, the failure is counted and logged once per outage, and once publishing works
- * again it asks its peers to flush, so they drop what they may have missed.
+ * F12: the writer cannot publish (breaker open, or Redis frozen). Its own in-process
+ * entry goes at once, the failure is counted and logged once per outage, and once
+ * publishing works again it asks its peers to flush, so they drop what they may have
+ * missed.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class PublishFailureTests {
@@ -42,7 +43,10 @@ class PublishFailureTests {
 
 	private static final String PUBLISH_FAILED = "Could not publish a cache invalidation";
 
-	/** A few watchdog ticks: the pending flush goes out on the first tick that can publish. */
+	/**
+	 * A few watchdog ticks: the pending flush goes out on the first tick that can
+	 * publish.
+	 */
 	private static final Duration FLUSH_BOUND = PING_INTERVAL.multipliedBy(5).plusSeconds(1);
 
 	private final ApplicationContextRunner runner = TwoInstances.runner(redis);
@@ -79,7 +83,8 @@ class PublishFailureTests {
 			within(FLUSH_BOUND).until(() -> b.flushes(PEER) > peerFlushes && b.l1("users", "k") == ABSENT);
 			assertThat(b.l1("users", "k2")).isSameAs(ABSENT);
 			assertThat(b.cache("users").estimatedL1Size()).isZero();
-			// Redis was repaired before the flush went out: what A evicted or replaced while the
+			// Redis was repaired before the flush went out: what A evicted or replaced
+			// while the
 			// breaker was open is not read back from Redis by B.
 			assertThat(b.cache("users").get("k")).as("A's eviction reached Redis after all").isNull();
 			assertThat(b.cache("users").get("k2")).as("A's older value is gone from Redis").isNull();
@@ -135,7 +140,8 @@ class PublishFailureTests {
 			TwoInstances.eventually().until(() -> b.stats().received() > received);
 			assertThat(a.cache("users").get("k")).as("A does not read Redis's older value back").isNull();
 
-			// B has dropped its copy and may read the older value back from Redis meanwhile; A's
+			// B has dropped its copy and may read the older value back from Redis
+			// meanwhile; A's
 			// watchdog repairs Redis and then asks B to flush.
 			within(FLUSH_BOUND).until(() -> b.flushes(PEER) > peerFlushes);
 			assertThat(b.cache("users").get("k")).as("the eviction reached Redis after all").isNull();

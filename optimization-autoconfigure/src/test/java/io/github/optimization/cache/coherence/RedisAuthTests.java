@@ -31,11 +31,12 @@ import static io.github.optimization.cache.coherence.TwoInstances.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * S17 / S19: a Redis that requires a password. With the password, and with a least-privilege
- * ACL user, both levels and the invalidations work; the ACL user never needs {@code KEYS},
- * {@code FLUSHDB}, {@code CONFIG} or {@code DEBUG}, and a refused {@code INFO} only turns the
- * {@code run_id} check off. A wrong password degrades to the in-process level and the
- * loader, and the password never appears in the output, even at DEBUG.
+ * S17 / S19: a Redis that requires a password. With the password, and with a
+ * least-privilege ACL user, both levels and the invalidations work; the ACL user never
+ * needs {@code KEYS}, {@code FLUSHDB}, {@code CONFIG} or {@code DEBUG}, and a refused
+ * {@code INFO} only turns the {@code run_id} check off. A wrong password degrades to the
+ * in-process level and the loader, and the password never appears in the output, even at
+ * DEBUG.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class RedisAuthTests {
@@ -119,7 +120,8 @@ class RedisAuthTests {
 				TieredCache users = instance.cache("users");
 				AtomicInteger loads = new AtomicInteger();
 				for (int i = 0; i < 30; i++) {
-					assertThat(users.get("k" + (i % 3), () -> "loaded-" + loads.incrementAndGet())).startsWith("loaded-");
+					assertThat(users.get("k" + (i % 3), () -> "loaded-" + loads.incrementAndGet()))
+						.startsWith("loaded-");
 				}
 				assertThat(loads.get()).as("each key loaded once, then served from L1").isEqualTo(3);
 				users.put("p", "v");
@@ -135,7 +137,8 @@ class RedisAuthTests {
 		assertThat(all).as("the output at DEBUG").isNotEmpty().doesNotContain(WRONG_PASSWORD);
 		assertThat(all).contains("WRONGPASS");
 		assertThat(occurrences(output.getOut(), "Cache invalidation channel not subscribed"))
-			.as("logged once per context, not per retry").isEqualTo(2);
+			.as("logged once per context, not per retry")
+			.isEqualTo(2);
 	}
 
 	/** Puts, reads, evicts and clears across A and B, checking Redis and both L1s. */

@@ -18,8 +18,8 @@ import static io.github.optimization.cache.coherence.TwoInstances.within;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * F7: Redis restarts empty on the same port (new {@code run_id}). Every in-process entry of both
- * instances written before the restart is dropped, so none is served afterwards.
+ * F7: Redis restarts empty on the same port (new {@code run_id}). Every in-process entry
+ * of both instances written before the restart is dropped, so none is served afterwards.
  */
 class RedisRestartTests {
 

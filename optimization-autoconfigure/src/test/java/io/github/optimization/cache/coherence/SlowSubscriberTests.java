@@ -52,18 +52,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * F10: a subscriber that falls behind. The server's limit for pub/sub clients is lowered to
- * 1 KB ({@code client-output-buffer-limit pubsub 1kb 1kb 0}) and a burst of valid
+ * F10: a subscriber that falls behind. The server's limit for pub/sub clients is lowered
+ * to 1 KB ({@code client-output-buffer-limit pubsub 1kb 1kb 0}) and a burst of valid
  * invalidations is published from the harness's connection.
  * <ul>
- * <li>When A stops reading its subscription socket (a proxy in front of that connection only
- * stops reading from the server), the server drops A's subscription. A then behaves as for any
- * dropped subscription (F8): it drops its L1 when the connection closes and again when it has
- * subscribed again, and a value B changed meanwhile is not served by A afterwards.</li>
- * <li>When A's invalidation handling is slow, the client still reads its socket, because the
- * bus applies messages on a thread of its own through a bounded queue: the server keeps A
- * subscribed, A's Redis calls keep completing, the messages that do not fit into the queue
- * are counted and cause one L1 flush ({@code overflow}).</li>
+ * <li>When A stops reading its subscription socket (a proxy in front of that connection
+ * only stops reading from the server), the server drops A's subscription. A then behaves
+ * as for any dropped subscription (F8): it drops its L1 when the connection closes and
+ * again when it has subscribed again, and a value B changed meanwhile is not served by A
+ * afterwards.</li>
+ * <li>When A's invalidation handling is slow, the client still reads its socket, because
+ * the bus applies messages on a thread of its own through a bounded queue: the server
+ * keeps A subscribed, A's Redis calls keep completing, the messages that do not fit into
+ * the queue are counted and cause one L1 flush ({@code overflow}).</li>
  * </ul>
  */
 @Tag("fault")
@@ -76,10 +77,11 @@ class SlowSubscriberTests {
 	private static final int BURST = 10_000;
 
 	/**
-	 * How many invalidations are published at most to a subscriber that does not read. The
-	 * server's kernel takes a few MB into its socket buffer for a client on loopback before
-	 * anything stays in Redis's output buffer (about 7 000 messages of 330 bytes on the
-	 * development machine), so the 10 000 of RELIABILITY.md leave too little margin here.
+	 * How many invalidations are published at most to a subscriber that does not read.
+	 * The server's kernel takes a few MB into its socket buffer for a client on loopback
+	 * before anything stays in Redis's output buffer (about 7 000 messages of 330 bytes
+	 * on the development machine), so the 10 000 of RELIABILITY.md leave too little
+	 * margin here.
 	 */
 	private static final int MAX_UNREAD_BURST = 50_000;
 
@@ -93,12 +95,14 @@ class SlowSubscriberTests {
 	private static final String A_SUBSCRIPTION = "a-subscription";
 
 	/**
-	 * The pong timeout of A's proxied subscription: longer than the test needs, so that the
-	 * server, not A's PING watchdog, is what drops the stalled subscription.
+	 * The pong timeout of A's proxied subscription: longer than the test needs, so that
+	 * the server, not A's PING watchdog, is what drops the stalled subscription.
 	 */
 	private static final Duration A_PONG_TIMEOUT = Duration.ofSeconds(10);
 
-	/** The longest A may serve the old value once its subscription can be re-established. */
+	/**
+	 * The longest A may serve the old value once its subscription can be re-established.
+	 */
 	private static final Duration STALE_BOUND = RECONNECT_DELAY_MAX.plus(PING_INTERVAL).plusSeconds(1);
 
 	private final ApplicationContextRunner runner = TwoInstances.runner(redis);
@@ -133,7 +137,8 @@ class SlowSubscriberTests {
 			long resubscribes = a.flushes(RESUBSCRIBE);
 			long watchdogFlushes = a.flushes(WATCHDOG);
 
-			// A stops reading; a burst goes out until the server has dropped A's subscription.
+			// A stops reading; a burst goes out until the server has dropped A's
+			// subscription.
 			// Reconnections wait at the proxy until B has changed k.
 			this.proxy.holdNewConnections();
 			this.proxy.stallExisting();
@@ -141,7 +146,8 @@ class SlowSubscriberTests {
 			long receivers = 2;
 			redis.admin().configSet("client-output-buffer-limit", "pubsub 1kb 1kb 0");
 			try {
-				// Valid messages, as large as a valid one gets (a long cache name A does not have).
+				// Valid messages, as large as a valid one gets (a long cache name A does
+				// not have).
 				String cacheName = "burst-" + "x".repeat(240);
 				while (receivers == 2 && published < MAX_UNREAD_BURST) {
 					receivers = redis.adminBytes().publish(CHANNEL.getBytes(StandardCharsets.UTF_8), evict(cacheName));
@@ -164,7 +170,8 @@ class SlowSubscriberTests {
 			eventually().until(() -> a.flushes(DISCONNECT) > disconnects);
 			assertThat(a.l1("users", "k")).as("dropped when the subscription dropped").isSameAs(ABSENT);
 
-			// While A cannot subscribe, it reads k again, then B changes k: A does not hear of it.
+			// While A cannot subscribe, it reads k again, then B changes k: A does not
+			// hear of it.
 			assertThat(a.cache("users").get("k").get()).isEqualTo("v1");
 			b.cache("users").put("k", "v2");
 			assertThat(subscribers(redis)).as("subscribers: B only").isOne();
@@ -175,10 +182,11 @@ class SlowSubscriberTests {
 			within(STALE_BOUND).until(() -> a.flushes(RESUBSCRIBE) > resubscribes && a.l1("users", "k") == ABSENT);
 			Duration stale = Duration.ofNanos(System.nanoTime() - released);
 			assertThat(a.cache("users").get("k").get()).as("A reads B's value").isEqualTo("v2");
-			report("A dropped its L1 on disconnect and on resubscribe; it served the old value for "
-					+ stale.toMillis() + " ms after it could subscribe again");
+			report("A dropped its L1 on disconnect and on resubscribe; it served the old value for " + stale.toMillis()
+					+ " ms after it could subscribe again");
 			assertThat(stale).isLessThan(STALE_BOUND);
-			assertThat(a.flushes(WATCHDOG)).as("found by the server's drop, not by A's PING").isEqualTo(watchdogFlushes);
+			assertThat(a.flushes(WATCHDOG)).as("found by the server's drop, not by A's PING")
+				.isEqualTo(watchdogFlushes);
 
 			TwoInstances.awaitSubscribed(redis, a, b);
 			BasicCoherenceTests.bothHold(b, a, "users", "k", "v3");
@@ -222,7 +230,8 @@ class SlowSubscriberTests {
 						+ Arrays.stream(receivers).min().getAsLong() + " subscribers");
 				assertThat(receivers).as("receivers of each message: A was never dropped").containsOnly(2L);
 
-				// Still overflowing: A caches a key, B changes it, and A drops B's message too. A
+				// Still overflowing: A caches a key, B changes it, and A drops B's
+				// message too. A
 				// flush after that drop must follow, within a ping interval.
 				assertThat(a.cache("users").get("late").get()).isEqualTo("late-v1");
 				b.cache("users").put("late", "late-v2");
@@ -233,7 +242,8 @@ class SlowSubscriberTests {
 				assertThat(subscribers(redis)).isEqualTo(2);
 				assertThat(a.bus().isSubscribed()).isTrue();
 
-				// The subscription's own PING (every ping interval, within the pong timeout) keeps
+				// The subscription's own PING (every ping interval, within the pong
+				// timeout) keeps
 				// being answered on the same connection while the handler is blocked.
 				long watchdogFlushes = a.flushes(WATCHDOG);
 				await().during(PONG_TIMEOUT.plus(PING_INTERVAL.multipliedBy(2)))
@@ -250,12 +260,14 @@ class SlowSubscriberTests {
 				assertThat(users.getStatistics().l2Hits() - l2Hits).as("values A read from Redis").isEqualTo(200);
 				assertThat(a.l1("users", "k")).as("dropped on overflow").isSameAs(ABSENT);
 
-				// Thousands of drops, a handful of flushes: at once, then at most one per ping
+				// Thousands of drops, a handful of flushes: at once, then at most one per
+				// ping
 				// interval while drops go on.
 				long flushes = a.flushes(OVERFLOW) - overflows;
 				long elapsed = System.nanoTime() - burstStart;
 				report(flushes + " overflow flushes for " + (dropped + 1) + " dropped messages in "
-						+ Duration.ofNanos(elapsed).toMillis() + " ms (ping interval " + PING_INTERVAL.toMillis() + " ms)");
+						+ Duration.ofNanos(elapsed).toMillis() + " ms (ping interval " + PING_INTERVAL.toMillis()
+						+ " ms)");
 				assertThat(flushes).isBetween(1L, 2 + elapsed / PING_INTERVAL.toNanos());
 				assertThat(threads.blocked.get()).as("messages that reached the blocked handler").isOne();
 			}
@@ -265,8 +277,8 @@ class SlowSubscriberTests {
 			}
 
 			// Released: the queue drains; every message was either applied or counted.
-			eventually().until(() -> a.stats().received() - received + a.stats().dropped("overflow") - droppedBefore
-					>= BURST + 1);
+			eventually().until(
+					() -> a.stats().received() - received + a.stats().dropped("overflow") - droppedBefore >= BURST + 1);
 			assertThat(a.stats().received() - received + a.stats().dropped("overflow") - droppedBefore)
 				.isEqualTo(BURST + 1);
 			assertThat(a.flushes(DISCONNECT, RESUBSCRIBE, WATCHDOG)).as("the subscription never dropped")
@@ -277,7 +289,9 @@ class SlowSubscriberTests {
 		});
 	}
 
-	/** A valid eviction of a random key of a cache, from a sender that is neither A nor B. */
+	/**
+	 * A valid eviction of a random key of a cache, from a sender that is neither A nor B.
+	 */
 	private static byte[] evict(String cacheName) {
 		byte[] digest = new byte[16];
 		ThreadLocalRandom.current().nextBytes(digest);
@@ -295,8 +309,8 @@ class SlowSubscriberTests {
 	}
 
 	/**
-	 * Wraps an instance's invalidation handler (its cache manager) to note on which threads
-	 * the bus calls it and, optionally, to block message handling until released.
+	 * Wraps an instance's invalidation handler (its cache manager) to note on which
+	 * threads the bus calls it and, optionally, to block message handling until released.
 	 */
 	static final class HandlerThreads implements InvalidationHandler {
 
@@ -384,9 +398,9 @@ class SlowSubscriberTests {
 	}
 
 	/**
-	 * The invalidation bus as the auto-configuration builds it, except that it subscribes with
-	 * a client of its own that connects to {@code test.subscription-port} under a name, and
-	 * waits {@link #A_PONG_TIMEOUT} for a PING.
+	 * The invalidation bus as the auto-configuration builds it, except that it subscribes
+	 * with a client of its own that connects to {@code test.subscription-port} under a
+	 * name, and waits {@link #A_PONG_TIMEOUT} for a PING.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	static class SubscriptionThroughProxy {

@@ -18,30 +18,36 @@ import io.github.optimization.cache.coherence.WriteHistory.Write;
 /**
  * Judges each read of the soak test against the write history and the fault timeline.
  *
- * <p>A read is stale when some write of its key newer than the version it returned had been
- * acknowledged before the read started; the earliest such write is W, and the staleness is the
- * time from W's acknowledgement to the read's start. The bound:
+ * <p>
+ * A read is stale when some write of its key newer than the version it returned had been
+ * acknowledged before the read started; the earliest such write is W, and the staleness
+ * is the time from W's acknowledgement to the read's start. The bound:
  * <ul>
  * <li>no fault overlapped [W's ack - 1 s, read start] and the version read was loaded on
- * another instance from the database just before W changed it (its write-back may have landed
- * in Redis after W's change, and is undone when W's message reaches that instance):
- * {@link #NORMAL_BOUND}, two invalidation messages on a busy machine, on any instance;
- * <li>else, the read ran on the instance that made W: 0, whatever happened (an instance never
- * serves a value older than its own acknowledged write);
- * <li>no fault overlapped: {@link #NORMAL_BOUND}, the delivery of one invalidation message on
- * a busy machine;
- * <li>else: the time from W's ack to the end of the last overlapping fault (0 if W came after
- * it), plus {@link #RECOVERY}: the breaker's open wait, three watchdog ticks, a PING timeout and
- * one second of slack;
+ * another instance from the database just before W changed it (its write-back may have
+ * landed in Redis after W's change, and is undone when W's message reaches that
+ * instance): {@link #NORMAL_BOUND}, two invalidation messages on a busy machine, on any
+ * instance;
+ * <li>else, the read ran on the instance that made W: 0, whatever happened (an instance
+ * never serves a value older than its own acknowledged write);
+ * <li>no fault overlapped: {@link #NORMAL_BOUND}, the delivery of one invalidation
+ * message on a busy machine;
+ * <li>else: the time from W's ack to the end of the last overlapping fault (0 if W came
+ * after it), plus {@link #RECOVERY}: the breaker's open wait, three watchdog ticks, a
+ * PING timeout and one second of slack;
  * <li>and in every case less than the cache's {@code l1.ttl}.
  * </ul>
- * Faults include breaker intervals observed on either instance (see {@link FaultTimeline}).
+ * Faults include breaker intervals observed on either instance (see
+ * {@link FaultTimeline}).
  */
 final class StalenessCheck {
 
 	static final Duration NORMAL_BOUND = Duration.ofSeconds(1);
 
-	/** How long before W a fault still counts: its effects (reconnecting, the breaker) linger. */
+	/**
+	 * How long before W a fault still counts: its effects (reconnecting, the breaker)
+	 * linger.
+	 */
 	static final Duration BEFORE_WRITE = Duration.ofSeconds(1);
 
 	static final Duration BREAKER_WAIT = Duration.ofSeconds(1);
@@ -160,8 +166,8 @@ final class StalenessCheck {
 		long recovered = Math.max(newer.ackNanos(), Math.min(faultEnd, startNanos));
 		stats.maxPastRecoveryNanos = Math.max(stats.maxPastRecoveryNanos, startNanos - recovered);
 		if (staleness > bound) {
-			this.violations.add(new Violation(reader, key, version, startNanos, endNanos, newer, row, staleness, bound,
-					faults));
+			this.violations
+				.add(new Violation(reader, key, version, startNanos, endNanos, newer, row, staleness, bound, faults));
 		}
 	}
 
@@ -186,15 +192,17 @@ final class StalenessCheck {
 	}
 
 	/**
-	 * The violations as incidents (reads on one instance returning one version of one key), in
-	 * order of time, each described by its first read with the key's write history around it.
+	 * The violations as incidents (reads on one instance returning one version of one
+	 * key), in order of time, each described by its first read with the key's write
+	 * history around it.
 	 */
 	List<String> incidents(int max) {
 		Map<String, List<Violation>> incidents = new LinkedHashMap<>();
 		this.violations.stream()
 			.sorted(Comparator.comparingLong(Violation::startNanos))
-			.forEach((v) -> incidents.computeIfAbsent(v.reader() + "/" + v.key() + "/" + v.version(),
-					(id) -> new ArrayList<>()).add(v));
+			.forEach((v) -> incidents
+				.computeIfAbsent(v.reader() + "/" + v.key() + "/" + v.version(), (id) -> new ArrayList<>())
+				.add(v));
 		List<String> described = new ArrayList<>();
 		incidents.values().stream().limit(max).forEach((reads) -> described.add(describe(reads)));
 		if (incidents.size() > max) {
@@ -206,40 +214,47 @@ final class StalenessCheck {
 	private String describe(List<Violation> reads) {
 		Violation v = reads.get(0);
 		StringBuilder text = new StringBuilder();
-		text.append(String.format("%d read(s) on %s of key %d returned version %d, the first started at %d ms", reads.size(),
-				v.reader(), v.key(), v.version(), this.timeline.ms(v.startNanos())));
+		text.append(String.format("%d read(s) on %s of key %d returned version %d, the first started at %d ms",
+				reads.size(), v.reader(), v.key(), v.version(), this.timeline.ms(v.startNanos())));
 		if (v.newer() == null) {
 			return text.append(": a version the key never had\n").toString();
 		}
 		Write w = v.newer();
 		boolean here = v.reader().equals(w.writer());
-		text.append(String.format(": %s, stale for up to %d ms, bound %d ms (row \"%s\"); first newer write: v%d %s by %s,"
-				+ " database changed at %d ms, acked at %d ms%n",
+		text.append(String.format(
+				": %s, stale for up to %d ms, bound %d ms (row \"%s\"); first newer write: v%d %s by %s,"
+						+ " database changed at %d ms, acked at %d ms%n",
 				here ? "stale read on the writing instance" : "stale read beyond its bound",
 				ms(reads.stream().mapToLong(Violation::stalenessNanos).max().getAsLong()), ms(v.boundNanos()),
 				v.row().label, w.version(), w.op(), w.writer(), this.timeline.ms(w.dbNanos()),
 				this.timeline.ms(w.ackNanos())));
 		text.append("    overlapping faults: ")
-			.append(v.faults().isEmpty() ? "none" : v.faults()
-				.stream()
-				.map((f) -> f.kind().label + " " + f.detail() + " " + this.timeline.ms(f.startNanos()) + ".."
-						+ this.timeline.ms(f.endNanos()) + " ms")
-				.collect(Collectors.joining("; ")))
+			.append(v.faults().isEmpty() ? "none"
+					: v.faults()
+						.stream()
+						.map((f) -> f.kind().label + " " + f.detail() + " " + this.timeline.ms(f.startNanos()) + ".."
+								+ this.timeline.ms(f.endNanos()) + " ms")
+						.collect(Collectors.joining("; ")))
 			.append('\n');
-		List<Write> before = this.history.between(v.key(), v.startNanos() - TimeUnit.SECONDS.toNanos(10), v.startNanos());
+		List<Write> before = this.history.between(v.key(), v.startNanos() - TimeUnit.SECONDS.toNanos(10),
+				v.startNanos());
 		List<Write> after = this.history.between(v.key(), v.startNanos() + 1, Long.MAX_VALUE);
 		text.append("    writes of the key (the last 6 before the read, the first 2 after):\n");
 		before.subList(Math.max(0, before.size() - 6), before.size()).forEach((x) -> text.append(describe(x)));
 		text.append("      -- read started\n");
 		after.subList(0, Math.min(2, after.size())).forEach((x) -> text.append(describe(x)));
 		List<Load> loads = this.history.loadsOf(v.key(), v.version());
-		text.append("    loader calls that returned v").append(v.version()).append(": ")
-			.append(loads.isEmpty() ? "none" : loads.stream()
-				.map((load) -> load.instance() + " at " + this.timeline.ms(load.atNanos()) + " ms")
-				.collect(Collectors.joining(", ")))
+		text.append("    loader calls that returned v")
+			.append(v.version())
+			.append(": ")
+			.append(loads.isEmpty() ? "none"
+					: loads.stream()
+						.map((load) -> load.instance() + " at " + this.timeline.ms(load.atNanos()) + " ms")
+						.collect(Collectors.joining(", ")))
 			.append('\n');
 		if (loads.stream().anyMatch((load) -> racedWith(load, w))) {
-			text.append("    hint: another instance loaded v").append(v.version())
+			text.append("    hint: another instance loaded v")
+				.append(v.version())
 				.append(" just before this write changed the database, with Redis up: if its write-back reached")
 				.append(" Redis after this write's change there, and the invalidation reached it only after the")
 				.append(" write-back, Redis keeps the older value (a race between instances, with or without faults)\n");
@@ -247,7 +262,10 @@ final class StalenessCheck {
 		return text.toString();
 	}
 
-	/** Whether a load on another instance read the database within 1 s before a write, with Redis up. */
+	/**
+	 * Whether a load on another instance read the database within 1 s before a write,
+	 * with Redis up.
+	 */
 	private boolean racedWith(Load load, Write w) {
 		return !load.instance().equals(w.writer()) && load.atNanos() < w.dbNanos()
 				&& load.atNanos() > w.dbNanos() - TimeUnit.SECONDS.toNanos(1)

@@ -12,8 +12,9 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Many callers of one cold key, on several instances, released together by a latch once every
- * caller's thread is ready: F16's stampede. Records what each caller got and how long it waited.
+ * Many callers of one cold key, on several instances, released together by a latch once
+ * every caller's thread is ready: F16's stampede. Records what each caller got and how
+ * long it waited.
  */
 final class Stampede {
 
@@ -76,6 +77,7 @@ final class Stampede {
 
 	/**
 	 * What the callers got.
+	 *
 	 * @param values the values returned, one per caller that did not fail
 	 * @param failures what the others threw
 	 * @param maxWaitNanos the longest a caller waited

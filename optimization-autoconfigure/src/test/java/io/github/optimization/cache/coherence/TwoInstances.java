@@ -14,9 +14,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Two application contexts, A and B, in one JVM, sharing one test Redis: what the coherence
- * tests run against. Each context has its own cache manager, Lettuce clients and invalidation
- * bus, exactly as two deployed instances would.
+ * Two application contexts, A and B, in one JVM, sharing one test Redis: what the
+ * coherence tests run against. Each context has its own cache manager, Lettuce clients
+ * and invalidation bus, exactly as two deployed instances would.
  */
 final class TwoInstances {
 
@@ -36,8 +36,9 @@ final class TwoInstances {
 	}
 
 	/**
-	 * A runner with the Redis and tiered-cache auto-configurations pointing at the server, short
-	 * invalidation timings, and a command timeout generous enough for a busy 2-core machine.
+	 * A runner with the Redis and tiered-cache auto-configurations pointing at the
+	 * server, short invalidation timings, and a command timeout generous enough for a
+	 * busy 2-core machine.
 	 */
 	static ApplicationContextRunner runner(RedisServerExtension redis) {
 		return new ApplicationContextRunner()
@@ -66,8 +67,8 @@ final class TwoInstances {
 	}
 
 	/**
-	 * Awaitility polling every few milliseconds from the start, so that waiting for a message
-	 * costs about the message's latency, with the given upper bound.
+	 * Awaitility polling every few milliseconds from the start, so that waiting for a
+	 * message costs about the message's latency, with the given upper bound.
 	 */
 	static ConditionFactory within(Duration atMost) {
 		return await().atMost(atMost).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(2));
@@ -79,15 +80,15 @@ final class TwoInstances {
 	}
 
 	/**
-	 * Waits until every instance's bus reports its subscription (which it does once it has
-	 * dropped what was cached before) and the server counts exactly that many subscribers on
-	 * the channel.
+	 * Waits until every instance's bus reports its subscription (which it does once it
+	 * has dropped what was cached before) and the server counts exactly that many
+	 * subscribers on the channel.
 	 */
 	static void awaitSubscribed(RedisServerExtension redis, Instance... instances) {
 		within(Duration.ofSeconds(10)).untilAsserted(() -> {
-			assertThat(instances).allSatisfy((instance) -> assertThat(instance.bus().isSubscribed())
-				.as("%s's bus is subscribed", instance)
-				.isTrue());
+			assertThat(instances).allSatisfy(
+					(instance) -> assertThat(instance.bus().isSubscribed()).as("%s's bus is subscribed", instance)
+						.isTrue());
 			assertThat(subscribers(redis)).as("subscriber connections on the channel").isEqualTo(instances.length);
 		});
 	}

@@ -21,13 +21,14 @@ import static io.github.optimization.cache.coherence.TwoInstances.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * B's loader read the database before A's write; A then changes the database, evicts (DEL in
- * Redis) and publishes; B's write-back of what it loaded lands in Redis after A's DEL, and A's
- * message reaches B only after B's check after the write. Without more, Redis would keep the
- * older value for its TTL and every instance, A included, would serve it. B remembers what it
- * wrote back: when A's message arrives and Redis still holds those bytes, B deletes them and
- * tells the others to drop what they read meanwhile. B's subscription goes through a proxy
- * that the test stalls: it stands for the ordinary delay of a message.
+ * B's loader read the database before A's write; A then changes the database, evicts (DEL
+ * in Redis) and publishes; B's write-back of what it loaded lands in Redis after A's DEL,
+ * and A's message reaches B only after B's check after the write. Without more, Redis
+ * would keep the older value for its TTL and every instance, A included, would serve it.
+ * B remembers what it wrote back: when A's message arrives and Redis still holds those
+ * bytes, B deletes them and tells the others to drop what they read meanwhile. B's
+ * subscription goes through a proxy that the test stalls: it stands for the ordinary
+ * delay of a message.
  */
 class WriteBackRaceTests {
 
@@ -81,10 +82,12 @@ class WriteBackRaceTests {
 			TwoInstances.awaitSubscribed(redis, a, b);
 			AtomicReference<String> database = new AtomicReference<>("v1");
 			long watchdogFlushes = b.flushes(FlushReason.WATCHDOG);
-			// B's subscription stops answering: A's message never reaches B, nor B's PINGs.
+			// B's subscription stops answering: A's message never reaches B, nor B's
+			// PINGs.
 			bWritesBackAfterAsEviction(a, b, database);
 
-			// B's watchdog finds the subscription dead, flushes, and undoes its write-back.
+			// B's watchdog finds the subscription dead, flushes, and undoes its
+			// write-back.
 			TwoInstances.within(Duration.ofSeconds(10)).until(() -> b.flushes(FlushReason.WATCHDOG) > watchdogFlushes);
 			eventually().until(() -> !redisHolds("k"));
 			assertThat(b.cache("users").getStatistics().writeBacksUndone()).isOne();
@@ -115,11 +118,10 @@ class WriteBackRaceTests {
 	}
 
 	/**
-	 * The race: with B's subscription stalled, B's loader reads v1, A writes v2 and evicts the
-	 * key, then B's write-back of v1 lands in Redis; B's caller gets v1.
+	 * The race: with B's subscription stalled, B's loader reads v1, A writes v2 and
+	 * evicts the key, then B's write-back of v1 lands in Redis; B's caller gets v1.
 	 */
-	private void bWritesBackAfterAsEviction(Instance a, Instance b, AtomicReference<String> database)
-			throws Exception {
+	private void bWritesBackAfterAsEviction(Instance a, Instance b, AtomicReference<String> database) throws Exception {
 		CountDownLatch loaderRead = new CountDownLatch(1);
 		CountDownLatch aWrote = new CountDownLatch(1);
 		this.proxy.stallExisting();

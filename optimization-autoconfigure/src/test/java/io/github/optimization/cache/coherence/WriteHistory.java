@@ -9,13 +9,14 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongConsumer;
 
 /**
- * The soak test's "database" and the history of every write to it. Each key holds a version;
- * a write gives its key the next value of one global counter, so versions are unique across
- * keys and a newer write has a larger version. Writes of one key are serialized by a lock held
- * around the database update <em>and</em> the cache operation, so the order of a key's writes,
- * of their versions and of their acknowledgements is one and the same, and "the last write
- * acknowledged before a read started" is well defined. Reads of the database (the loaders) are
- * lock-free. Thread-safe; the history is meant to be examined once the writers have stopped.
+ * The soak test's "database" and the history of every write to it. Each key holds a
+ * version; a write gives its key the next value of one global counter, so versions are
+ * unique across keys and a newer write has a larger version. Writes of one key are
+ * serialized by a lock held around the database update <em>and</em> the cache operation,
+ * so the order of a key's writes, of their versions and of their acknowledgements is one
+ * and the same, and "the last write acknowledged before a read started" is well defined.
+ * Reads of the database (the loaders) are lock-free. Thread-safe; the history is meant to
+ * be examined once the writers have stopped.
  */
 final class WriteHistory {
 
@@ -27,9 +28,9 @@ final class WriteHistory {
 	}
 
 	/**
-	 * One write: which key, which version, who wrote it, when it changed the database, and when
-	 * the writer had both updated the database and seen its cache operation return
-	 * ({@link Long#MAX_VALUE} if the cache operation threw: never acknowledged).
+	 * One write: which key, which version, who wrote it, when it changed the database,
+	 * and when the writer had both updated the database and seen its cache operation
+	 * return ({@link Long#MAX_VALUE} if the cache operation threw: never acknowledged).
 	 */
 	record Write(int key, long version, String writer, Op op, long dbNanos, long ackNanos) {
 	}
@@ -77,8 +78,8 @@ final class WriteHistory {
 	}
 
 	/**
-	 * Writes a new version of the key and runs the cache operation with it, both under the
-	 * key's lock; the write is acknowledged once the operation has returned.
+	 * Writes a new version of the key and runs the cache operation with it, both under
+	 * the key's lock; the write is acknowledged once the operation has returned.
 	 */
 	void write(int key, String writer, Op op, LongConsumer cacheOperation) {
 		ReentrantLock lock = this.locks[key];
@@ -114,9 +115,9 @@ final class WriteHistory {
 	}
 
 	/**
-	 * The earliest write of the key newer than the version and acknowledged before an instant,
-	 * or {@code null} if there is none. A key's acknowledgements are in version order, apart
-	 * from writes never acknowledged, which are skipped.
+	 * The earliest write of the key newer than the version and acknowledged before an
+	 * instant, or {@code null} if there is none. A key's acknowledgements are in version
+	 * order, apart from writes never acknowledged, which are skipped.
 	 */
 	Write firstNewerAckedBefore(int key, long version, long beforeNanos) {
 		List<Write> history = this.writes.get(key);
@@ -132,7 +133,9 @@ final class WriteHistory {
 		return null;
 	}
 
-	/** The key's writes acknowledged between two instants ({@code Long.MAX_VALUE}: never). */
+	/**
+	 * The key's writes acknowledged between two instants ({@code Long.MAX_VALUE}: never).
+	 */
 	List<Write> between(int key, long fromNanos, long toNanos) {
 		return this.writes.get(key)
 			.stream()

@@ -18,13 +18,14 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A plain TCP relay on a free loopback port in front of one server that holds back everything
- * the server sends for a fixed {@link #delay(Duration) delay}, like a slow Redis (or a slow
- * path to it): each chunk read from the server is stamped when it arrives and written to the
- * client once the delay has passed since then. Requests reach the server at once, and
- * pipelined commands overlap, so the delay is added to every response without limiting
- * throughput; order is kept. A change of the delay applies to what the server sends from then
- * on. A close by the server reaches the client after the delay too.
+ * A plain TCP relay on a free loopback port in front of one server that holds back
+ * everything the server sends for a fixed {@link #delay(Duration) delay}, like a slow
+ * Redis (or a slow path to it): each chunk read from the server is stamped when it
+ * arrives and written to the client once the delay has passed since then. Requests reach
+ * the server at once, and pipelined commands overlap, so the delay is added to every
+ * response without limiting throughput; order is kept. A change of the delay applies to
+ * what the server sends from then on. A close by the server reaches the client after the
+ * delay too.
  * <p>
  * Threads are daemons; {@link #close()} closes every socket.
  */

@@ -19,7 +19,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The timed calls the fault tests share: L1 hits over a set of hot keys, misses measured
- * without their loader time, and a context closed while callers are parked on a broken Redis.
+ * without their loader time, and a context closed while callers are parked on a broken
+ * Redis.
  */
 final class FaultCalls {
 
@@ -41,7 +42,9 @@ final class FaultCalls {
 		return hits(cache, db, name, ROUNDS);
 	}
 
-	/** Hits over the hot keys, each call timed and checked against the current generation. */
+	/**
+	 * Hits over the hot keys, each call timed and checked against the current generation.
+	 */
 	static Latencies hits(TieredCache cache, Database db, String name, int rounds) {
 		Latencies latencies = new Latencies(name);
 		for (int i = 0; i < rounds; i++) {
@@ -89,8 +92,8 @@ final class FaultCalls {
 	}
 
 	/**
-	 * F21: breaks Redis while two callers are parked on it, then closes the context: it must
-	 * close in under 5 s and both callers must still get their loader's value.
+	 * F21: breaks Redis while two callers are parked on it, then closes the context: it
+	 * must close in under 5 s and both callers must still get their loader's value.
 	 * @param context the context (its command timeout should outlast the close)
 	 * @param cache a cache of the context
 	 * @param breakRedis breaks Redis (freeze, blackhole, ...)

@@ -22,9 +22,9 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationContext;
 
 /**
- * What the fault tests share: an application context with the starter pointed at a harness
- * server and small timeouts, the symbols of RELIABILITY.md for those settings, a "database"
- * for loaders, and access to the breaker and to raw L2 entries.
+ * What the fault tests share: an application context with the starter pointed at a
+ * harness server and small timeouts, the symbols of RELIABILITY.md for those settings, a
+ * "database" for loaders, and access to the breaker and to raw L2 entries.
  */
 final class FaultFixture {
 
@@ -46,7 +46,10 @@ final class FaultFixture {
 	/** K_half: probes admitted while half-open (the starter's default). */
 	static final int K_HALF = 3;
 
-	/** Slack on every absolute latency bound: a 2-core CI box has GC and scheduling hiccups. */
+	/**
+	 * Slack on every absolute latency bound: a 2-core CI box has GC and scheduling
+	 * hiccups.
+	 */
 	static final Duration SLACK = Duration.ofMillis(250);
 
 	static final String PREFIX = "opt:";
@@ -54,7 +57,9 @@ final class FaultFixture {
 	private FaultFixture() {
 	}
 
-	/** A runner with the starter pointed at a port (a server may or may not listen there). */
+	/**
+	 * A runner with the starter pointed at a port (a server may or may not listen there).
+	 */
 	static ApplicationContextRunner runner(int port) {
 		return runner("127.0.0.1", port);
 	}
@@ -89,12 +94,16 @@ final class FaultFixture {
 		return new RedisKeyScheme(PREFIX, 1).forCache(cache).redisKey(key);
 	}
 
-	/** Write a value into L2 the way another instance would, through the admin connection. */
+	/**
+	 * Write a value into L2 the way another instance would, through the admin connection.
+	 */
 	static void plant(RedisServerExtension redis, ApplicationContext context, String cache, Object key, Object value) {
 		plant(redis.adminBytes(), context, cache, key, value);
 	}
 
-	/** Write a value into L2 the way another instance would, through an admin connection. */
+	/**
+	 * Write a value into L2 the way another instance would, through an admin connection.
+	 */
 	static void plant(RedisCommands<byte[], byte[]> admin, ApplicationContext context, String cache, Object key,
 			Object value) {
 		byte[] bytes = context.getBean(CacheValueCodec.class)

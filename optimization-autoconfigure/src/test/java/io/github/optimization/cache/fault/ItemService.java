@@ -6,7 +6,10 @@ import io.github.optimization.cache.fault.FaultFixture.Database;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** An annotated bean over the test's database, to show faults are hidden from annotated callers too. */
+/**
+ * An annotated bean over the test's database, to show faults are hidden from annotated
+ * callers too.
+ */
 public class ItemService {
 
 	private final Database database;

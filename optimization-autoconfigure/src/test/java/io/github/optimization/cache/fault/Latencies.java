@@ -4,8 +4,8 @@ import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Per-call latencies of one phase of a fault test, in nanoseconds, kept in a plain array and
- * sorted on demand. Not thread-safe: one recorder per thread.
+ * Per-call latencies of one phase of a fault test, in nanoseconds, kept in a plain array
+ * and sorted on demand. Not thread-safe: one recorder per thread.
  */
 final class Latencies {
 
@@ -71,7 +71,10 @@ final class Latencies {
 		return percentile(100);
 	}
 
-	/** A line for the test output, e.g. {@code hits: n=5000 p50=0.4us p99=1.2us max=35.0us}. */
+	/**
+	 * A line for the test output, e.g.
+	 * {@code hits: n=5000 p50=0.4us p99=1.2us max=35.0us}.
+	 */
 	String summary() {
 		return String.format("%s: n=%d p50=%s p99=%s max=%s", this.name, this.size, format(p50()), format(p99()),
 				format(max()));

@@ -11,9 +11,9 @@ import io.github.optimization.cache.TieredCache;
 import io.github.optimization.cache.fault.FaultFixture.Database;
 
 /**
- * Worker threads running a mix of cache calls (60% reads of 200 hot keys with a loader, 10%
- * reads of new keys, 20% puts, 10% evictions) as fast as they can. Each call is timed while
- * recording is on; anything a call throws is kept.
+ * Worker threads running a mix of cache calls (60% reads of 200 hot keys with a loader,
+ * 10% reads of new keys, 20% puts, 10% evictions) as fast as they can. Each call is timed
+ * while recording is on; anything a call throws is kept.
  */
 final class Load {
 

@@ -37,8 +37,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * F1: the application starts while Redis is absent (nothing listens on the port) or hung
  * (SIGSTOPped). It starts quickly, serves every call from L1 and the loader without an
- * exception, opens the breaker after at most N_min L2 calls, and becomes two-level without a
- * restart once Redis is there.
+ * exception, opens the breaker after at most N_min L2 calls, and becomes two-level
+ * without a restart once Redis is there.
  */
 @Tag("fault")
 class RedisAbsentAtStartupFaultTests {
@@ -135,11 +135,12 @@ class RedisAbsentAtStartupFaultTests {
 						all.record(one.get(i));
 					}
 				});
-				report(all.summary() + "; breaker " + breaker.getState() + ", "
-						+ cache.getStatistics().l2Requests() + " L2 calls");
+				report(all.summary() + "; breaker " + breaker.getState() + ", " + cache.getStatistics().l2Requests()
+						+ " L2 calls");
 				assertThat(errors).isEmpty();
 				assertThat(all.count()).isEqualTo(threads * 5);
-				// A miss makes two L2 calls, each bounded by T_cmd: nobody waits for the others'
+				// A miss makes two L2 calls, each bounded by T_cmd: nobody waits for the
+				// others'
 				// connection attempts.
 				assertThat(all.max()).isLessThanOrEqualTo(T_CMD.multipliedBy(2).plus(SLACK).toNanos());
 			});
@@ -149,7 +150,10 @@ class RedisAbsentAtStartupFaultTests {
 		}
 	}
 
-	/** Calls work without Redis, the breaker opens after at most N_min L2 calls, L1 serves. */
+	/**
+	 * Calls work without Redis, the breaker opens after at most N_min L2 calls, L1
+	 * serves.
+	 */
 	private void servedWithoutRedis(AssertableApplicationContext context, String how) {
 		TieredCacheManager manager = manager(context);
 		assertThat(manager.isTwoLevel()).isTrue();
@@ -170,7 +174,8 @@ class RedisAbsentAtStartupFaultTests {
 		assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.OPEN);
 		assertThat(stats.l2Requests()).isBetween(1L, (long) N_MIN);
 		assertThat(stats.l2Errors()).isEqualTo(stats.l2Requests());
-		// Each L2 call is bounded by the command timeout, so a miss (read + write) by twice that.
+		// Each L2 call is bounded by the command timeout, so a miss (read + write) by
+		// twice that.
 		assertThat(calls.max()).isLessThanOrEqualTo(T_CMD.multipliedBy(2).plus(SLACK).toNanos());
 		long l1Hits = stats.l1Hits();
 		for (int i = 0; i < n; i++) {
@@ -182,7 +187,10 @@ class RedisAbsentAtStartupFaultTests {
 		assertThat(db.loads()).isEqualTo(n + 1);
 	}
 
-	/** Without restarting the context, values written by another instance are read from L2 and loads are written to it. */
+	/**
+	 * Without restarting the context, values written by another instance are read from L2
+	 * and loads are written to it.
+	 */
 	private void becomesTwoLevel(AssertableApplicationContext context, long since) {
 		TieredCache cache = cache(context, CACHE);
 		Database db = context.getBean(Database.class);
@@ -190,7 +198,8 @@ class RedisAbsentAtStartupFaultTests {
 		await().atMost(W_OPEN.plus(D_RC).plusSeconds(5))
 			.pollInSameThread()
 			.pollInterval(Duration.ofMillis(20))
-			.untilAsserted(() -> assertThat(cache.get("peer-key")).extracting(ValueWrapper::get).isEqualTo("from-peer"));
+			.untilAsserted(
+					() -> assertThat(cache.get("peer-key")).extracting(ValueWrapper::get).isEqualTo("from-peer"));
 		report("two-level " + Latencies.format(System.nanoTime() - since) + " after Redis became available");
 		assertThat(cache.get("later", () -> db.load("later"))).isEqualTo("later@v1");
 		assertThat(stored(this.redis, context, CACHE, "later")).isEqualTo("later@v1");

@@ -53,16 +53,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * F5 and F21: a true network blackhole between the application and Redis (iptables DROP in
- * both directions inside a network namespace, see {@link BlackholeRedisExtension}): no reset,
- * no answer, the server never hears of it. Until the breaker opens a call waits at most the
- * command timeout; once it is open L1 hits keep their healthy latency and misses are served by
- * the loader. With Netty's epoll transport on the test class path the cache's connection has
- * TCP_USER_TIMEOUT, so the kernel gives the dead connection up and Lettuce reconnects; after
- * the network heals the cache uses L2 again without any request waiting for the old socket.
- * The context also closes quickly while blackholed.
+ * F5 and F21: a true network blackhole between the application and Redis (iptables DROP
+ * in both directions inside a network namespace, see {@link BlackholeRedisExtension}): no
+ * reset, no answer, the server never hears of it. Until the breaker opens a call waits at
+ * most the command timeout; once it is open L1 hits keep their healthy latency and misses
+ * are served by the loader. With Netty's epoll transport on the test class path the
+ * cache's connection has TCP_USER_TIMEOUT, so the kernel gives the dead connection up and
+ * Lettuce reconnects; after the network heals the cache uses L2 again without any request
+ * waiting for the old socket. The context also closes quickly while blackholed.
  *
- * <p>Root only: skipped with the reason when not root or {@code ip}/{@code iptables} are
+ * <p>
+ * Root only: skipped with the reason when not root or {@code ip}/{@code iptables} are
  * missing. Tagged {@code fault-root}; {@code -DexcludedGroups=fault-root} leaves it out.
  */
 @Tag("fault")
@@ -74,21 +75,30 @@ class RedisBlackholeFaultTests {
 	/** U: the TCP_USER_TIMEOUT the starter sets when epoll is present. */
 	private static final Duration U = Duration.ofSeconds(5);
 
-	/** T_conn: the starter's default connect timeout (a reconnect into the blackhole waits this long). */
+	/**
+	 * T_conn: the starter's default connect timeout (a reconnect into the blackhole waits
+	 * this long).
+	 */
 	private static final Duration T_CONN = Duration.ofSeconds(1);
 
-	/** The budget of F5 for the dead connection to be closed and a reconnect attempted. */
+	/**
+	 * The budget of F5 for the dead connection to be closed and a reconnect attempted.
+	 */
 	private static final Duration REPLACED_WITHIN = U.plus(D_RC).plusSeconds(1);
 
 	/**
-	 * The longest call while the breaker cycles or the connection is replaced. A call waiting
-	 * for the dead socket would take seconds (retransmission backoff, TCP_USER_TIMEOUT); one
-	 * command timeout plus the usual slack is the expectation, and a second command timeout of
-	 * room absorbs a rare scheduling hiccup on a 2-core box (seen once in a dozen full runs: 414 ms).
+	 * The longest call while the breaker cycles or the connection is replaced. A call
+	 * waiting for the dead socket would take seconds (retransmission backoff,
+	 * TCP_USER_TIMEOUT); one command timeout plus the usual slack is the expectation, and
+	 * a second command timeout of room absorbs a rare scheduling hiccup on a 2-core box
+	 * (seen once in a dozen full runs: 414 ms).
 	 */
 	private static final Duration NO_WAIT_FOR_THE_OLD_SOCKET = T_CMD.multipliedBy(2).plus(SLACK);
 
-	/** After healing: the breaker's wait, a reconnect attempt in flight, and a few seconds. */
+	/**
+	 * After healing: the breaker's wait, a reconnect attempt in flight, and a few
+	 * seconds.
+	 */
 	private static final Duration L2_BACK_WITHIN = W_OPEN.plus(T_CONN).plus(D_RC).plusSeconds(3);
 
 	@RegisterExtension
@@ -101,7 +111,8 @@ class RedisBlackholeFaultTests {
 			.isTrue();
 		FaultFixture.runner(this.redis.host(), this.redis.port())
 			.withUserConfiguration(ItemService.Config.class)
-			// As in the frozen test: the subscription watchdog would drop L1 when its PING goes
+			// As in the frozen test: the subscription watchdog would drop L1 when its
+			// PING goes
 			// unanswered, turning the measured hits into loads.
 			.withPropertyValues("optimization.cache.invalidation.ping-interval=30s")
 			.run((context) -> {
@@ -125,7 +136,8 @@ class RedisBlackholeFaultTests {
 					long timeoutsAtDrop = stats.l2Timeouts();
 					long nanosAtDrop = stats.l2Nanos();
 
-					// (1) Until open: each L2 call waits for the command timeout, no longer.
+					// (1) Until open: each L2 call waits for the command timeout, no
+					// longer.
 					Latencies untilOpen = new Latencies("misses until open");
 					int n = 0;
 					while (breaker.getState() != CircuitBreaker.State.OPEN && n < 10 * N_MIN) {
@@ -147,7 +159,8 @@ class RedisBlackholeFaultTests {
 					assertThat(untilOpen.max()).as("a call before the breaker opened")
 						.isLessThanOrEqualTo(T_CMD.plus(SLACK).toNanos());
 
-					// (1) Open: L1 hits at the healthy latency, misses served by the loader.
+					// (1) Open: L1 hits at the healthy latency, misses served by the
+					// loader.
 					Latencies blackholedHits = hits(cache, db, "L1 hits, blackholed, breaker open");
 					long bound = Math.max(2 * b, b + millis(1));
 					report("B p99=" + Latencies.format(b) + "; blackholed p99=" + Latencies.format(blackholedHits.p99())
@@ -160,23 +173,30 @@ class RedisBlackholeFaultTests {
 					assertThat(overhead.p99()).isLessThanOrEqualTo(b + millis(1));
 					assertThat(service.item("open-annotated")).isEqualTo("open-annotated@v1");
 
-					// (3) TCP_USER_TIMEOUT: the kernel gives the dead connection up, Lettuce sees it
-					// inactive and tries to reconnect. Callers keep being served meanwhile, none
+					// (3) TCP_USER_TIMEOUT: the kernel gives the dead connection up,
+					// Lettuce sees it
+					// inactive and tries to reconnect. Callers keep being served
+					// meanwhile, none
 					// waiting longer than one command timeout.
 					Latencies meanwhile = new Latencies("calls while the connection is given up");
 					int[] m = { 0 };
-					await().atMost(Duration.ofNanos(dropped + REPLACED_WITHIN.plusSeconds(2).toNanos() - System.nanoTime()))
+					await()
+						.atMost(Duration
+							.ofNanos(dropped + REPLACED_WITHIN.plusSeconds(2).toNanos() - System.nanoTime()))
 						.pollInSameThread()
 						.pollInterval(Duration.ofMillis(20))
 						.until(() -> {
 							timedMisses(cache, db, "meanwhile-" + m[0]++ + "-", 10, meanwhile);
 							return events.reconnectAttemptAfter(events.deactivation(clients.data)).isPresent()
-									&& events.reconnectAttemptAfter(events.deactivation(clients.subscription)).isPresent();
+									&& events.reconnectAttemptAfter(events.deactivation(clients.subscription))
+										.isPresent();
 						});
 					long deactivated = events.deactivation(clients.data).orElseThrow().nanos() - dropped;
-					long reconnect = events.reconnectAttemptAfter(events.deactivation(clients.data)).orElseThrow().nanos()
+					long reconnect = events.reconnectAttemptAfter(events.deactivation(clients.data))
+						.orElseThrow()
+						.nanos() - dropped;
+					long subscriptionDeactivated = events.deactivation(clients.subscription).orElseThrow().nanos()
 							- dropped;
-					long subscriptionDeactivated = events.deactivation(clients.subscription).orElseThrow().nanos() - dropped;
 					long subscriptionReconnect = events.reconnectAttemptAfter(events.deactivation(clients.subscription))
 						.orElseThrow()
 						.nanos() - dropped;
@@ -184,8 +204,8 @@ class RedisBlackholeFaultTests {
 							+ " after the drop, reconnect attempted after " + Latencies.format(reconnect)
 							+ "; idle subscription connection " + clients.subscription + " closed after "
 							+ Latencies.format(subscriptionDeactivated) + ", reconnect attempted after "
-							+ Latencies.format(subscriptionReconnect) + " (budget U + D_rc + 1s = " + REPLACED_WITHIN.toMillis()
-							+ "ms); " + meanwhile.summary());
+							+ Latencies.format(subscriptionReconnect) + " (budget U + D_rc + 1s = "
+							+ REPLACED_WITHIN.toMillis() + "ms); " + meanwhile.summary());
 					report("connection events since the drop:" + events.since(dropped));
 					assertThat(deactivated).isLessThanOrEqualTo(REPLACED_WITHIN.toNanos());
 					assertThat(reconnect).isLessThanOrEqualTo(REPLACED_WITHIN.toNanos());
@@ -193,7 +213,8 @@ class RedisBlackholeFaultTests {
 					assertThat(subscriptionReconnect).isLessThanOrEqualTo(REPLACED_WITHIN.toNanos());
 					assertThat(meanwhile.p99()).isLessThanOrEqualTo(T_CMD.plus(SLACK).toNanos());
 					assertThat(meanwhile.max()).isLessThanOrEqualTo(NO_WAIT_FOR_THE_OLD_SOCKET.toNanos());
-					// A blackhole, not a reset: the server never heard that the client gave up.
+					// A blackhole, not a reset: the server never heard that the client
+					// gave up.
 					List<String> atServer = this.redis.serverConnections();
 					report("connections the server still holds: " + atServer);
 					assertThat(atServer).anyMatch((line) -> line.endsWith(" " + clients.data));
@@ -203,22 +224,21 @@ class RedisBlackholeFaultTests {
 					long healed = System.nanoTime();
 					plant(this.redis.adminBytes(), context, CACHE, "peer-key", "from-peer");
 					Latencies afterHeal = new Latencies("calls after healing");
-					await().atMost(L2_BACK_WITHIN)
-						.pollInSameThread()
-						.pollInterval(Duration.ofMillis(20))
-						.until(() -> {
-							long start = System.nanoTime();
-							ValueWrapper value = cache.get("peer-key");
-							afterHeal.since(start);
-							return value != null && "from-peer".equals(value.get());
-						});
+					await().atMost(L2_BACK_WITHIN).pollInSameThread().pollInterval(Duration.ofMillis(20)).until(() -> {
+						long start = System.nanoTime();
+						ValueWrapper value = cache.get("peer-key");
+						afterHeal.since(start);
+						return value != null && "from-peer".equals(value.get());
+					});
 					long back = System.nanoTime() - healed;
-					report("L2 read again " + Latencies.format(back) + " after healing (budget W_open + T_conn + D_rc + 3s = "
-							+ L2_BACK_WITHIN.toMillis() + "ms); " + afterHeal.summary() + "; new cache connection "
+					report("L2 read again " + Latencies.format(back)
+							+ " after healing (budget W_open + T_conn + D_rc + 3s = " + L2_BACK_WITHIN.toMillis()
+							+ "ms); " + afterHeal.summary() + "; new cache connection "
 							+ events.activationAfter(healed).map(Recorded::local).orElse(null));
 					assertThat(afterHeal.max()).isLessThanOrEqualTo(NO_WAIT_FOR_THE_OLD_SOCKET.toNanos());
 					assertThat(cache.get("after-heal", () -> db.load("after-heal"))).isEqualTo("after-heal@v1");
-					assertThat(stored(this.redis.adminBytes(), context, CACHE, "after-heal")).isEqualTo("after-heal@v1");
+					assertThat(stored(this.redis.adminBytes(), context, CACHE, "after-heal"))
+						.isEqualTo("after-heal@v1");
 				}
 				finally {
 					events.close();
@@ -247,12 +267,17 @@ class RedisBlackholeFaultTests {
 					long requestsAtDrop = stats.l2Requests();
 					Latencies calls = new Latencies("calls while blackholed");
 					int[] m = { 0 };
-					// Two seconds of traffic into the blackhole (well under U): the breaker opens,
-					// the cache connection holds unacknowledged commands and backs off retransmitting.
-					await().atMost(Duration.ofSeconds(4)).pollInSameThread().pollInterval(Duration.ofMillis(20)).until(() -> {
-						timedMisses(cache, db, "short-" + m[0]++ + "-", 5, calls);
-						return System.nanoTime() - dropped >= Duration.ofSeconds(2).toNanos();
-					});
+					// Two seconds of traffic into the blackhole (well under U): the
+					// breaker opens,
+					// the cache connection holds unacknowledged commands and backs off
+					// retransmitting.
+					await().atMost(Duration.ofSeconds(4))
+						.pollInSameThread()
+						.pollInterval(Duration.ofMillis(20))
+						.until(() -> {
+							timedMisses(cache, db, "short-" + m[0]++ + "-", 5, calls);
+							return System.nanoTime() - dropped >= Duration.ofSeconds(2).toNanos();
+						});
 					long attempts = stats.l2Requests() - requestsAtDrop;
 					assertThat(breaker.getState()).isNotEqualTo(CircuitBreaker.State.CLOSED);
 					assertThat(events.deactivation(clients.data)).as("given up before U").isEmpty();
@@ -261,15 +286,12 @@ class RedisBlackholeFaultTests {
 					long healed = System.nanoTime();
 					plant(this.redis.adminBytes(), context, CACHE, "peer-key", "from-peer");
 					Latencies afterHeal = new Latencies("calls after healing");
-					await().atMost(L2_BACK_WITHIN)
-						.pollInSameThread()
-						.pollInterval(Duration.ofMillis(20))
-						.until(() -> {
-							long start = System.nanoTime();
-							ValueWrapper value = cache.get("peer-key");
-							afterHeal.since(start);
-							return value != null && "from-peer".equals(value.get());
-						});
+					await().atMost(L2_BACK_WITHIN).pollInSameThread().pollInterval(Duration.ofMillis(20)).until(() -> {
+						long start = System.nanoTime();
+						ValueWrapper value = cache.get("peer-key");
+						afterHeal.since(start);
+						return value != null && "from-peer".equals(value.get());
+					});
 					long back = System.nanoTime() - healed;
 					Optional<Recorded> closed = events.deactivation(clients.data);
 					report("short blackhole: " + calls.summary() + "; L2 read again " + Latencies.format(back)
@@ -280,9 +302,11 @@ class RedisBlackholeFaultTests {
 					assertThat(afterHeal.max()).isLessThanOrEqualTo(NO_WAIT_FOR_THE_OLD_SOCKET.toNanos());
 					assertThat(back).isLessThanOrEqualTo(L2_BACK_WITHIN.toNanos());
 					assertThat(cache.get("after-heal", () -> db.load("after-heal"))).isEqualTo("after-heal@v1");
-					assertThat(stored(this.redis.adminBytes(), context, CACHE, "after-heal")).isEqualTo("after-heal@v1");
+					assertThat(stored(this.redis.adminBytes(), context, CACHE, "after-heal"))
+						.isEqualTo("after-heal@v1");
 
-					// What TCP still delivered: writes the cache had given up on (timed out) reached
+					// What TCP still delivered: writes the cache had given up on (timed
+					// out) reached
 					// the server once the path healed, and were executed late.
 					List<String> landed = new ArrayList<>();
 					for (int i = 0; i < m[0]; i++) {
@@ -306,7 +330,8 @@ class RedisBlackholeFaultTests {
 
 	@Test
 	void contextClosesQuicklyWhileBlackholed() {
-		// A long command timeout, so callers are surely still parked on the dead path while the
+		// A long command timeout, so callers are surely still parked on the dead path
+		// while the
 		// context closes.
 		FaultFixture.runner(this.redis.host(), this.redis.port())
 			.withPropertyValues("optimization.cache.redis.command-timeout=3s")
@@ -322,15 +347,15 @@ class RedisBlackholeFaultTests {
 			String key = hot(i);
 			assertThat(cache.get(key, () -> db.load(key))).isEqualTo(key + "@v1");
 		}
-		assertThat(stored(this.redis.adminBytes(), context, CACHE, hot(7)))
-			.isEqualTo(hot(7) + "@v1");
+		assertThat(stored(this.redis.adminBytes(), context, CACHE, hot(7))).isEqualTo(hot(7) + "@v1");
 		assertThat(service.item("a1")).isEqualTo("a1@v1");
 		await().atMost(Duration.ofSeconds(10)).until(context.getBean(InvalidationBusState.class)::isSubscribed);
 	}
 
 	/**
-	 * The cache's two connections as the server lists them ({@code CLIENT LIST}): the one the
-	 * cache's calls use, and the invalidation subscription, each by its client-side address.
+	 * The cache's two connections as the server lists them ({@code CLIENT LIST}): the one
+	 * the cache's calls use, and the invalidation subscription, each by its client-side
+	 * address.
 	 */
 	private Clients clients() {
 		String data = null;
@@ -358,7 +383,10 @@ class RedisBlackholeFaultTests {
 		return new Clients(data, subscription);
 	}
 
-	/** Misses of new keys, each call timed in full; every call must return the loader's value. */
+	/**
+	 * Misses of new keys, each call timed in full; every call must return the loader's
+	 * value.
+	 */
 	private static void timedMisses(TieredCache cache, Database db, String prefix, int count, Latencies latencies) {
 		for (int i = 0; i < count; i++) {
 			String key = prefix + i;
@@ -390,8 +418,8 @@ class RedisBlackholeFaultTests {
 	}
 
 	/**
-	 * The connection events of the cache's dedicated Lettuce client (its client resources'
-	 * event bus), each with the time it was seen.
+	 * The connection events of the cache's dedicated Lettuce client (its client
+	 * resources' event bus), each with the time it was seen.
 	 */
 	private static final class ConnectionEvents implements AutoCloseable {
 
@@ -438,8 +466,12 @@ class RedisBlackholeFaultTests {
 			StringBuilder lines = new StringBuilder();
 			for (Recorded e : this.recorded) {
 				if (e.nanos() >= nanos) {
-					lines.append("\n    +").append(Latencies.format(e.nanos() - nanos)).append(' ')
-						.append(e.event().getClass().getSimpleName()).append(' ').append(e.local());
+					lines.append("\n    +")
+						.append(Latencies.format(e.nanos() - nanos))
+						.append(' ')
+						.append(e.event().getClass().getSimpleName())
+						.append(' ')
+						.append(e.local());
 					if (e.event() instanceof ReconnectAttemptEvent attempt) {
 						lines.append(" attempt ").append(attempt.getAttempt());
 					}

@@ -25,9 +25,9 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 /**
- * S22 against a real server: errors that input can provoke (a key of the wrong type, bytes
- * the codec refuses) never count against the breaker, while what the store really throws
- * when Redis is hung or gone does.
+ * S22 against a real server: errors that input can provoke (a key of the wrong type,
+ * bytes the codec refuses) never count against the breaker, while what the store really
+ * throws when Redis is hung or gone does.
  */
 @Tag("fault")
 class RedisErrorsAndBadBytesFaultTests {
@@ -63,8 +63,7 @@ class RedisErrorsAndBadBytesFaultTests {
 					+ stats.rejects(RejectReason.CORRUPT) + " corrupt values refused, "
 					+ breaker.getMetrics().getNumberOfFailedCalls() + " failures recorded by the breaker");
 			assertThat(stats.l2Errors()).as("each WRONGTYPE read failed").isEqualTo(KEYS);
-			assertThat(stats.rejects(RejectReason.FOREIGN) + stats.rejects(RejectReason.CORRUPT))
-				.isEqualTo(2 * KEYS);
+			assertThat(stats.rejects(RejectReason.FOREIGN) + stats.rejects(RejectReason.CORRUPT)).isEqualTo(2 * KEYS);
 			assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
 			assertThat(breaker.getMetrics().getNumberOfFailedCalls()).isZero();
 			// The loads replaced the bad entries.
@@ -102,8 +101,7 @@ class RedisErrorsAndBadBytesFaultTests {
 
 			this.redis.kill();
 			Throwable[] gone = new Throwable[1];
-			await().atMost(Duration.ofSeconds(5))
-				.until(() -> (gone[0] = catchThrowable(() -> store.get(key))) != null);
+			await().atMost(Duration.ofSeconds(5)).until(() -> (gone[0] = catchThrowable(() -> store.get(key))) != null);
 			report("killed: " + chain(gone[0]));
 			assertThat(RedisFailures.isUnavailable(gone[0])).isTrue();
 		});
@@ -112,7 +110,9 @@ class RedisErrorsAndBadBytesFaultTests {
 	private static String chain(Throwable error) {
 		StringBuilder chain = new StringBuilder();
 		for (Throwable t = error; t != null; t = t.getCause()) {
-			chain.append((chain.length() > 0) ? " <- " : "").append(t.getClass().getSimpleName()).append(": ")
+			chain.append((chain.length() > 0) ? " <- " : "")
+				.append(t.getClass().getSimpleName())
+				.append(": ")
 				.append(t.getMessage());
 		}
 		return chain.toString();

@@ -35,10 +35,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * F4 and F21: Redis hung with its TCP connections alive (SIGSTOP). Until the breaker opens a
- * call waits at most the command timeout per L2 call; once it is open L1 hits are back at the
- * healthy latency and misses cost the loader plus a small overhead; after SIGCONT the same
- * context uses L2 again. The context also closes quickly while Redis is hung.
+ * F4 and F21: Redis hung with its TCP connections alive (SIGSTOP). Until the breaker
+ * opens a call waits at most the command timeout per L2 call; once it is open L1 hits are
+ * back at the healthy latency and misses cost the loader plus a small overhead; after
+ * SIGCONT the same context uses L2 again. The context also closes quickly while Redis is
+ * hung.
  */
 @Tag("fault")
 class RedisFrozenFaultTests {
@@ -50,7 +51,8 @@ class RedisFrozenFaultTests {
 
 	@Test
 	void hungRedisCostsAtMostTheCommandTimeoutUntilTheBreakerOpensAndNothingAfter() {
-		// The subscription watchdog would drop L1 ~6 s into the freeze (PING unanswered): right,
+		// The subscription watchdog would drop L1 ~6 s into the freeze (PING unanswered):
+		// right,
 		// but it would turn the measured hits into loads, so it ticks rarely here.
 		FaultFixture.runner(this.redis.port())
 			.withUserConfiguration(ItemService.Config.class)
@@ -83,8 +85,10 @@ class RedisFrozenFaultTests {
 				long timeoutsAtFreeze = stats.l2Timeouts();
 				long probes;
 				try {
-					// Until open: each L2 call waits for the command timeout, no longer. A miss makes
-					// two L2 calls (the read, then the write of the loaded value), so it waits twice.
+					// Until open: each L2 call waits for the command timeout, no longer.
+					// A miss makes
+					// two L2 calls (the read, then the write of the loaded value), so it
+					// waits twice.
 					Latencies untilOpen = new Latencies("misses until open");
 					long nanosAtFreeze = stats.l2Nanos();
 					int n = 0;
@@ -116,7 +120,8 @@ class RedisFrozenFaultTests {
 							+ " (bound " + Latencies.format(bound) + ")");
 					assertThat(frozenHits.p99()).isLessThanOrEqualTo(bound);
 
-					// Open: a miss costs the loader plus a small overhead (measured after the same
+					// Open: a miss costs the loader plus a small overhead (measured after
+					// the same
 					// warm-up as B, so the JIT does not count).
 					misses(cache, db, "warm-up-miss-", 2_000, null);
 					long requestsAtOpen = stats.l2Requests();
@@ -126,13 +131,17 @@ class RedisFrozenFaultTests {
 					report("healthy " + healthyMisses.summary() + "; open " + overhead.summary());
 					assertThat(overhead.p99()).isLessThanOrEqualTo(b + millis(1));
 
-					// Half-open: the probes time out like any call (T_cmd each), at most K_half of
+					// Half-open: the probes time out like any call (T_cmd each), at most
+					// K_half of
 					// them, and the breaker opens again.
 					int[] m = { 0 };
-					await().atMost(W_OPEN.plusSeconds(5)).pollInSameThread().pollInterval(Duration.ofMillis(5)).until(() -> {
-						misses(cache, db, "probe-miss-" + m[0]++ + "-", 20, probeCalls);
-						return halfOpens.get() > halfOpensAtOpen && breaker.getState() == CircuitBreaker.State.OPEN;
-					});
+					await().atMost(W_OPEN.plusSeconds(5))
+						.pollInSameThread()
+						.pollInterval(Duration.ofMillis(5))
+						.until(() -> {
+							misses(cache, db, "probe-miss-" + m[0]++ + "-", 20, probeCalls);
+							return halfOpens.get() > halfOpensAtOpen && breaker.getState() == CircuitBreaker.State.OPEN;
+						});
 					probes = stats.l2Requests() - requestsAtOpen;
 					int cycles = halfOpens.get() - halfOpensAtOpen;
 					report(probeCalls.summary() + "; " + probes + " L2 probes over " + cycles + " half-open periods");
@@ -145,7 +154,8 @@ class RedisFrozenFaultTests {
 				}
 				long resumed = System.nanoTime();
 
-				// Server side: the frozen server received only the calls made before the breaker
+				// Server side: the frozen server received only the calls made before the
+				// breaker
 				// opened and the probes; it executes them once resumed.
 				long attemptsWhileFrozen = stats.l2Requests() - requestsAtFreeze;
 				await().atMost(Duration.ofSeconds(5))

@@ -42,10 +42,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * F2/F3: Redis SIGKILLed while the application runs. Callers never see an exception, L1 hits
- * keep their healthy latency, the breaker opens after at most N_min failed L2 calls and then
- * keeps Redis out of the path except for half-open probes, and after a restart on the same
- * port the same context uses L2 again.
+ * F2/F3: Redis SIGKILLed while the application runs. Callers never see an exception, L1
+ * hits keep their healthy latency, the breaker opens after at most N_min failed L2 calls
+ * and then keeps Redis out of the path except for half-open probes, and after a restart
+ * on the same port the same context uses L2 again.
  */
 @Tag("fault")
 class RedisKilledFaultTests {
@@ -89,7 +89,8 @@ class RedisKilledFaultTests {
 
 			this.redis.kill();
 
-			// Until the breaker opens: misses try L2, fail fast (refused, REJECT_COMMANDS), and
+			// Until the breaker opens: misses try L2, fail fast (refused,
+			// REJECT_COMMANDS), and
 			// are served by the loader.
 			long requestsAtKill = stats.l2Requests();
 			long errorsAtKill = stats.l2Errors();
@@ -113,7 +114,8 @@ class RedisKilledFaultTests {
 				.isLessThan(millis(5));
 			assertThat(untilOpen.max()).isLessThanOrEqualTo(T_CMD.plus(SLACK).toNanos());
 
-			// The dropped connection flushes L1 (lost invalidations are assumed); what is loaded
+			// The dropped connection flushes L1 (lost invalidations are assumed); what is
+			// loaded
 			// again is then served from L1 at the healthy latency.
 			await().atMost(Duration.ofSeconds(5)).until(() -> manager.flushCount(FlushReason.DISCONNECT) > 0);
 			for (int i = 0; i < HOT; i++) {
@@ -123,11 +125,12 @@ class RedisKilledFaultTests {
 			long l1HitsBefore = stats.l1Hits();
 			Latencies outage = hits(cache, db, "L1 hits, Redis killed, breaker open");
 			assertThat(stats.l1Hits() - l1HitsBefore).isEqualTo(ROUNDS);
-			report("B p99=" + Latencies.format(b) + "; killed p99=" + Latencies.format(outage.p99())
-					+ " (bound " + Latencies.format(Math.max(2 * b, b + millis(1))) + ")");
+			report("B p99=" + Latencies.format(b) + "; killed p99=" + Latencies.format(outage.p99()) + " (bound "
+					+ Latencies.format(Math.max(2 * b, b + millis(1))) + ")");
 			assertThat(outage.p99()).isLessThanOrEqualTo(Math.max(2 * b, b + millis(1)));
 
-			// While open, Redis is not called except by half-open probes (at most K_half each time).
+			// While open, Redis is not called except by half-open probes (at most K_half
+			// each time).
 			long requestsAtOpen = stats.l2Requests();
 			long rejectedAtOpen = stats.l2Rejected();
 			int halfOpensAtOpen = halfOpens.get();
@@ -152,11 +155,13 @@ class RedisKilledFaultTests {
 			report(openCalls.summary() + "; " + cycles + " half-open cycles, " + probes + " L2 probes, " + rejected
 					+ " L2 calls refused by the breaker");
 			assertThat(probes).isBetween(1L, (long) K_HALF * cycles);
-			// Every miss's read that was not a probe was refused (and its load is not written back).
+			// Every miss's read that was not a probe was refused (and its load is not
+			// written back).
 			assertThat(rejected).isGreaterThanOrEqualTo(cold[0] - probes);
 			assertThat(openCalls.max()).isLessThanOrEqualTo(T_CMD.multipliedBy(2).plus(SLACK).toNanos());
 
-			// Restart on the same port: without restarting the context, a value another instance
+			// Restart on the same port: without restarting the context, a value another
+			// instance
 			// writes is read from L2, and loads are written to L2 again.
 			this.redis.restart();
 			long restarted = System.nanoTime();
@@ -164,19 +169,21 @@ class RedisKilledFaultTests {
 			await().atMost(W_OPEN.plus(D_RC).plusSeconds(5))
 				.pollInSameThread()
 				.pollInterval(Duration.ofMillis(20))
-				.untilAsserted(() -> assertThat(cache.get("peer-key")).extracting(ValueWrapper::get)
-					.isEqualTo("from-peer"));
+				.untilAsserted(
+						() -> assertThat(cache.get("peer-key")).extracting(ValueWrapper::get).isEqualTo("from-peer"));
 			long recovery = System.nanoTime() - restarted;
 			report("L2 read again " + Latencies.format(recovery) + " after the restart (W_open=" + W_OPEN.toMillis()
 					+ "ms, D_rc=" + D_RC.toMillis() + "ms)");
-			// The restart also drops every L1 (lost invalidations); a load racing such a flush
+			// The restart also drops every L1 (lost invalidations); a load racing such a
+			// flush
 			// is served but neither installed nor written back, so the next one is.
 			await().atMost(Duration.ofSeconds(10)).pollInSameThread().untilAsserted(() -> {
 				cache.clearL1();
 				assertThat(cache.get("after-restart", () -> db.load("after-restart"))).isEqualTo("after-restart@v1");
 				assertThat(stored(this.redis, context, CACHE, "after-restart")).isEqualTo("after-restart@v1");
 			});
-			// A load while the breaker still refuses writes keeps its value in L1 only: drop it
+			// A load while the breaker still refuses writes keeps its value in L1 only:
+			// drop it
 			// so the next attempt loads (and writes) again.
 			await().atMost(Duration.ofSeconds(10)).pollInSameThread().untilAsserted(() -> {
 				cache(context, "annotated").clearL1();
@@ -205,9 +212,9 @@ class RedisKilledFaultTests {
 				await().atMost(Duration.ofSeconds(10))
 					.until(() -> breaker.getState() == CircuitBreaker.State.OPEN && load.calls() > calls + 5_000);
 				this.redis.restart();
-				// Loads by the workers are written to L2 again, without restarting the context.
-				await().atMost(W_OPEN.plus(D_RC).plusSeconds(5))
-					.until(() -> this.redis.admin().dbsize() > 0);
+				// Loads by the workers are written to L2 again, without restarting the
+				// context.
+				await().atMost(W_OPEN.plus(D_RC).plusSeconds(5)).until(() -> this.redis.admin().dbsize() > 0);
 			}
 			finally {
 				load.stop();
@@ -223,7 +230,8 @@ class RedisKilledFaultTests {
 
 	@Test
 	void writesInFlightWhenRedisDiesAreNotReplayedOnTheNewServer() throws Exception {
-		// A long command timeout, so that commands sent to the frozen server are still pending
+		// A long command timeout, so that commands sent to the frozen server are still
+		// pending
 		// when the new server is up and Lettuce reconnects (and would replay them).
 		FaultFixture.runner(this.redis.port())
 			.withPropertyValues("optimization.cache.redis.command-timeout=3s",
@@ -266,7 +274,8 @@ class RedisKilledFaultTests {
 
 	@Test
 	void redisRestartedEmptyIsRepopulatedAndNoEntryFromBeforeOutlivesIt() {
-		// The watchdog that notices a new run_id ticks every second here (5 s by default).
+		// The watchdog that notices a new run_id ticks every second here (5 s by
+		// default).
 		FaultFixture.runner(this.redis.port())
 			.withPropertyValues("optimization.cache.invalidation.ping-interval=1s")
 			.run((context) -> {
@@ -298,7 +307,8 @@ class RedisKilledFaultTests {
 				assertThat(this.redis.runId()).isNotEqualTo(runId);
 				assertThat(this.redis.admin().dbsize()).isZero();
 
-				// Back, empty: no entry from before the restart is served any more, and reads
+				// Back, empty: no entry from before the restart is served any more, and
+				// reads
 				// fill the new server again.
 				int[] fresh = { 0 };
 				await().atMost(W_OPEN.plus(D_RC).plusSeconds(8))
@@ -325,8 +335,9 @@ class RedisKilledFaultTests {
 	}
 
 	/**
-	 * Lettuce up to 6.7 (Spring Boot 3.5) sends the commands in flight again after a reconnect
-	 * (the writes among them are failed by the cache first); 6.8 (Spring Boot 4) fails them all.
+	 * Lettuce up to 6.7 (Spring Boot 3.5) sends the commands in flight again after a
+	 * reconnect (the writes among them are failed by the cache first); 6.8 (Spring Boot
+	 * 4) fails them all.
 	 */
 	private static boolean lettuceReplaysInFlightCommands() {
 		String version = io.lettuce.core.RedisClient.class.getPackage().getImplementationVersion();

@@ -47,17 +47,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * F6: Redis answers, but slowly. The cache's connection (data and subscription) goes through
- * a {@link DelayingTcpProxy} that adds a fixed delay to every response; the harness's admin
- * connection does not. The breaker's slow-call threshold is 80 % of the command timeout.
+ * F6: Redis answers, but slowly. The cache's connection (data and subscription) goes
+ * through a {@link DelayingTcpProxy} that adds a fixed delay to every response; the
+ * harness's admin connection does not. The breaker's slow-call threshold is 80 % of the
+ * command timeout.
  * <ul>
- * <li>50 ms, with a timeout of 500 ms (threshold 400 ms): well below the threshold. Nothing
- * opens, values still come from Redis, and a call costs about the added delay.</li>
- * <li>170 ms, with a timeout of 200 ms (threshold 160 ms): slow but within the timeout. The
- * calls succeed, and the breaker opens on the slow-call rate alone; then calls cost what they
- * cost without Redis.</li>
- * <li>400 ms, with a timeout of 200 ms: beyond the timeout. Each call waits for the timeout,
- * and the breaker opens on the timeouts; then calls cost what they cost without Redis.</li>
+ * <li>50 ms, with a timeout of 500 ms (threshold 400 ms): well below the threshold.
+ * Nothing opens, values still come from Redis, and a call costs about the added
+ * delay.</li>
+ * <li>170 ms, with a timeout of 200 ms (threshold 160 ms): slow but within the timeout.
+ * The calls succeed, and the breaker opens on the slow-call rate alone; then calls cost
+ * what they cost without Redis.</li>
+ * <li>400 ms, with a timeout of 200 ms: beyond the timeout. Each call waits for the
+ * timeout, and the breaker opens on the timeouts; then calls cost what they cost without
+ * Redis.</li>
  * </ul>
  * Under the steady 170 and 400 ms delays the breaker cycles open, half-open, open, never
  * closing and never opening twice within {@code wait-duration-in-open-state}.
@@ -74,15 +77,18 @@ class RedisSlowFaultTests {
 	private static final Duration T_SLOW = Duration.ofMillis(160);
 
 	/**
-	 * T_cmd where the delay must stay below T_slow: on a busy 2-core box a 50 ms delay was seen
-	 * to reach 190 ms for some calls, so the margin is larger there.
+	 * T_cmd where the delay must stay below T_slow: on a busy 2-core box a 50 ms delay
+	 * was seen to reach 190 ms for some calls, so the margin is larger there.
 	 */
 	private static final Duration T_CMD_WIDE = Duration.ofMillis(500);
 
 	/** T_slow for {@link #T_CMD_WIDE}. */
 	private static final Duration T_SLOW_WIDE = Duration.ofMillis(400);
 
-	/** Concurrent callers while Redis is slow, so a thousand calls take seconds, not minutes. */
+	/**
+	 * Concurrent callers while Redis is slow, so a thousand calls take seconds, not
+	 * minutes.
+	 */
 	private static final int CALLERS = 16;
 
 	private static final int L2_CALLS = 1024;
@@ -110,8 +116,8 @@ class RedisSlowFaultTests {
 	}
 
 	/**
-	 * The starter pointed at the proxy. The subscription watchdog ticks rarely: its PINGs and
-	 * reads of {@code run_id} would be extra Redis calls in the counts below.
+	 * The starter pointed at the proxy. The subscription watchdog ticks rarely: its PINGs
+	 * and reads of {@code run_id} would be extra Redis calls in the counts below.
 	 */
 	private ApplicationContextRunner runner(Duration commandTimeout) {
 		return FaultFixture.runner(this.proxy.port())
@@ -148,14 +154,17 @@ class RedisSlowFaultTests {
 					+ breaker.getState() + ", " + metrics.getNumberOfSlowCalls() + " slow and "
 					+ metrics.getNumberOfFailedCalls() + " failed of the last " + metrics.getNumberOfBufferedCalls());
 
-			// Redis is still used, and the breaker has no reason to open. (On a box so busy that a
-			// call stalls past the timeout, that call is answered by the loader: allow 1 %.)
+			// Redis is still used, and the breaker has no reason to open. (On a box so
+			// busy that a
+			// call stalls past the timeout, that call is answered by the loader: allow 1
+			// %.)
 			assertThat(breaker.getState()).isEqualTo(State.CLOSED);
 			assertThat(stats.l2Rejected()).as("calls the breaker refused").isEqualTo(rejected);
 			assertThat(slow.fromRedis).as("values from Redis").isGreaterThanOrEqualTo(L2_CALLS * 99 / 100);
 			assertThat(stats.l2Hits() - l2Hits).isEqualTo(slow.fromRedis);
 			assertThat(stats.l2Timeouts() - timeouts).as("timeouts").isEqualTo(L2_CALLS - slow.fromRedis);
-			// Each call paid the delay, about the delay on top of the healthy latency, and at
+			// Each call paid the delay, about the delay on top of the healthy latency,
+			// and at
 			// least 99 % stayed below the slow-call threshold.
 			assertThat(slow.latencies.min()).as("fastest call").isGreaterThanOrEqualTo(delay.toNanos());
 			assertThat(slow.latencies.p50()).as("p50")
@@ -169,8 +178,10 @@ class RedisSlowFaultTests {
 		Duration delay = Duration.ofMillis(170);
 		runner(T_CMD).run((context) -> {
 			Opening opening = slowRedisOpensTheBreaker(context, delay);
-			// The calls before the breaker opened were answered by Redis, slowly but in time (a
-			// stall of a busy box may push one past the timeout), and it was the slow-call rate
+			// The calls before the breaker opened were answered by Redis, slowly but in
+			// time (a
+			// stall of a busy box may push one past the timeout), and it was the
+			// slow-call rate
 			// that opened it: the failure rate was below its threshold.
 			assertThat(opening.calls.min()).isGreaterThanOrEqualTo(delay.toNanos());
 			assertThat(opening.valuesFromRedis + opening.timeouts).isEqualTo(opening.attempts);
@@ -186,7 +197,8 @@ class RedisSlowFaultTests {
 		Duration delay = Duration.ofMillis(400);
 		runner(T_CMD).run((context) -> {
 			Opening opening = slowRedisOpensTheBreaker(context, delay);
-			// Every call before the breaker opened waited for the timeout, no longer, and was
+			// Every call before the breaker opened waited for the timeout, no longer, and
+			// was
 			// answered by the loader.
 			assertThat(opening.calls.min()).isGreaterThanOrEqualTo(T_CMD.toNanos());
 			assertThat(opening.calls.max()).isLessThanOrEqualTo(T_CMD.plus(SLACK).toNanos());
@@ -198,11 +210,12 @@ class RedisSlowFaultTests {
 	}
 
 	/**
-	 * A miss whose Redis read timed out is answered by the loader and the loaded value is not
-	 * written back (operations.md, "Changes made while Redis was unreachable"; {@code
+	 * A miss whose Redis read timed out is answered by the loader and the loaded value is
+	 * not written back (operations.md, "Changes made while Redis was unreachable"; {@code
 	 * L2Tier.UNAVAILABLE}): one timeout per miss, not two. Asynchronous callers
-	 * ({@code Cache.retrieve(key, loader)}, which Spring uses for {@code @Cacheable} methods
-	 * returning a {@code CompletableFuture}) are promised the same as synchronous ones.
+	 * ({@code Cache.retrieve(key, loader)}, which Spring uses for {@code @Cacheable}
+	 * methods returning a {@code CompletableFuture}) are promised the same as synchronous
+	 * ones.
 	 */
 	@Test
 	void aMissWhoseReadTimedOutIsNotWrittenBackNeitherSynchronouslyNorAsynchronously() {
@@ -213,7 +226,8 @@ class RedisSlowFaultTests {
 			CircuitBreaker breaker = breaker(context);
 			Database db = new Database();
 			await().atMost(Duration.ofSeconds(10)).until(context.getBean(InvalidationBusState.class)::isSubscribed);
-			// A window full of fast calls, so the few timeouts below do not open the breaker.
+			// A window full of fast calls, so the few timeouts below do not open the
+			// breaker.
 			misses(cache, db, "warm-up-miss-", 50, null);
 			cache.retrieve("warm-async", () -> CompletableFuture.completedFuture(db.load("warm-async")))
 				.get(5, TimeUnit.SECONDS);
@@ -250,9 +264,10 @@ class RedisSlowFaultTests {
 	}
 
 	/**
-	 * The common part of the slow cases: a healthy baseline, then the delay; reads until the
-	 * breaker opens; L1 hits and loads with the breaker open against the baseline; then a
-	 * steady trickle of calls for a few open periods, watching the breaker's transitions.
+	 * The common part of the slow cases: a healthy baseline, then the delay; reads until
+	 * the breaker opens; L1 hits and loads with the breaker open against the baseline;
+	 * then a steady trickle of calls for a few open periods, watching the breaker's
+	 * transitions.
 	 */
 	private Opening slowRedisOpensTheBreaker(ApplicationContext context, Duration delay) {
 		TieredCache cache = cache(context, CACHE);
@@ -296,15 +311,17 @@ class RedisSlowFaultTests {
 		}
 		CircuitBreaker.Metrics metrics = breaker.getMetrics();
 		Opening opening = new Opening(untilOpen, stats.l2Requests() - requests, stats.l2Timeouts() - timeouts,
-				fromRedis, metrics.getNumberOfSlowCalls(), metrics.getNumberOfFailedCalls(),
-				metrics.getSlowCallRate(), metrics.getFailureRate());
+				fromRedis, metrics.getNumberOfSlowCalls(), metrics.getNumberOfFailedCalls(), metrics.getSlowCallRate(),
+				metrics.getFailureRate());
 		report("+" + delay.toMillis() + "ms: " + untilOpen.summary() + " min=" + Latencies.format(untilOpen.min())
-				+ "; " + opening.attempts + " L2 calls before open, " + opening.timeouts + " timed out, "
-				+ fromRedis + " answered by Redis; window: " + metrics.getNumberOfSlowCalls() + " slow, "
+				+ "; " + opening.attempts + " L2 calls before open, " + opening.timeouts + " timed out, " + fromRedis
+				+ " answered by Redis; window: " + metrics.getNumberOfSlowCalls() + " slow, "
 				+ metrics.getNumberOfFailedCalls() + " failed of " + metrics.getNumberOfBufferedCalls()
-				+ " (slow-call rate " + metrics.getSlowCallRate() + "%, failure rate " + metrics.getFailureRate() + "%)");
+				+ " (slow-call rate " + metrics.getSlowCallRate() + "%, failure rate " + metrics.getFailureRate()
+				+ "%)");
 		assertThat(breaker.getState()).isEqualTo(State.OPEN);
-		// The window is full of the baseline's fast calls: it opens once half of it is slow or
+		// The window is full of the baseline's fast calls: it opens once half of it is
+		// slow or
 		// failed, i.e. after window * 50 % calls (N_min = 10 calls with the defaults).
 		CircuitBreakerConfig config = breaker.getCircuitBreakerConfig();
 		long enough = (long) Math.ceil(config.getSlidingWindowSize()
@@ -312,18 +329,20 @@ class RedisSlowFaultTests {
 		assertThat(enough).isEqualTo(N_MIN);
 		assertThat(opening.attempts).isBetween(1L, enough);
 
-		// Open: L1 hits at the healthy latency, misses at the loader's cost plus a little.
+		// Open: L1 hits at the healthy latency, misses at the loader's cost plus a
+		// little.
 		long rejected = stats.l2Rejected();
 		Latencies openHits = hits(cache, db, "L1 hits, breaker open");
 		Latencies probes = new Latencies("half-open probes");
 		Latencies openMisses = misses(cache, db, "open-miss-", 2_000, probes);
 		long bound = Math.max(2 * b, b + millis(1));
-		report("+" + delay.toMillis() + "ms: B p99=" + Latencies.format(b) + "; open: " + openHits.summary() + " (bound "
-				+ Latencies.format(bound) + "); " + openMisses.summary() + " (bound " + Latencies.format(b + millis(1))
-				+ ")");
+		report("+" + delay.toMillis() + "ms: B p99=" + Latencies.format(b) + "; open: " + openHits.summary()
+				+ " (bound " + Latencies.format(bound) + "); " + openMisses.summary() + " (bound "
+				+ Latencies.format(b + millis(1)) + ")");
 		assertThat(openHits.p99()).isLessThanOrEqualTo(bound);
 		assertThat(openMisses.p99()).isLessThanOrEqualTo(b + millis(1));
-		assertThat(stats.l2Rejected() - rejected).as("reads that skipped Redis").isGreaterThanOrEqualTo(openMisses.count());
+		assertThat(stats.l2Rejected() - rejected).as("reads that skipped Redis")
+			.isGreaterThanOrEqualTo(openMisses.count());
 
 		// Steady delay: a trickle of calls for a few open periods.
 		long start = System.nanoTime();
@@ -332,15 +351,12 @@ class RedisSlowFaultTests {
 		Latencies steadyCalls = new Latencies("calls under the steady delay");
 		Latencies steadyProbes = new Latencies("probes under the steady delay");
 		int[] round = { 0 };
-		await().atMost(STEADY.plusSeconds(5))
-			.pollInSameThread()
-			.pollInterval(Duration.ofMillis(10))
-			.until(() -> {
-				int r = round[0]++;
-				copy(hits(cache, db, "hits", 10), steadyCalls);
-				copy(misses(cache, db, "steady-" + r + "-", 5, steadyProbes), steadyCalls);
-				return System.nanoTime() - start >= STEADY.toNanos();
-			});
+		await().atMost(STEADY.plusSeconds(5)).pollInSameThread().pollInterval(Duration.ofMillis(10)).until(() -> {
+			int r = round[0]++;
+			copy(hits(cache, db, "hits", 10), steadyCalls);
+			copy(misses(cache, db, "steady-" + r + "-", 5, steadyProbes), steadyCalls);
+			return System.nanoTime() - start >= STEADY.toNanos();
+		});
 		long end = System.nanoTime();
 		List<Transition> steady = transitions.subList(transitionsAtStart, transitions.size());
 		List<Long> opens = steady.stream().filter((t) -> t.to == State.OPEN).map((t) -> t.nanos).toList();
@@ -365,7 +381,8 @@ class RedisSlowFaultTests {
 				.isGreaterThanOrEqualTo(W_OPEN.toNanos());
 		}
 		assertThat(steadyRequests).as("L2 calls: the probes only").isLessThanOrEqualTo(K_HALF * halfOpens);
-		assertThat(steadyProbes.max()).as("a call that probed").isLessThanOrEqualTo(T_CMD.multipliedBy(2).plus(SLACK).toNanos());
+		assertThat(steadyProbes.max()).as("a call that probed")
+			.isLessThanOrEqualTo(T_CMD.multipliedBy(2).plus(SLACK).toNanos());
 		// Only the probes waited for Redis.
 		long waited = IntStream.range(0, steadyCalls.count())
 			.filter((i) -> steadyCalls.get(i) >= T_SLOW.toNanos())
@@ -382,8 +399,9 @@ class RedisSlowFaultTests {
 	}
 
 	/**
-	 * Reads of values only Redis holds ({@code prefix0} to {@code prefix1023}), each once, by
-	 * {@value #CALLERS} concurrent callers; each value must be Redis's or the loader's.
+	 * Reads of values only Redis holds ({@code prefix0} to {@code prefix1023}), each
+	 * once, by {@value #CALLERS} concurrent callers; each value must be Redis's or the
+	 * loader's.
 	 */
 	private static L2Reads l2Reads(TieredCache cache, Database db, String prefix, String name)
 			throws InterruptedException {

@@ -23,9 +23,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A short stall of Redis (busy for longer than the cache's command timeout but well within
- * the invalidation PING's pong timeout) must not be taken for a dead subscription: that
- * would drop every L1 entry of the instance.
+ * A short stall of Redis (busy for longer than the cache's command timeout but well
+ * within the invalidation PING's pong timeout) must not be taken for a dead subscription:
+ * that would drop every L1 entry of the instance.
  */
 @Tag("fault")
 class RedisStallFaultTests {
@@ -52,7 +52,8 @@ class RedisStallFaultTests {
 						.dispatch(CommandType.DEBUG, new StatusOutput<>(StringCodec.UTF8),
 								new CommandArgs<>(StringCodec.UTF8).add("SLEEP").add("0.3"));
 				}
-				await().pollDelay(Duration.ofMillis(200)).atMost(Duration.ofSeconds(2))
+				await().pollDelay(Duration.ofMillis(200))
+					.atMost(Duration.ofSeconds(2))
 					.until(() -> this.redis.admin().ping().equals("PONG"));
 				long flushes = manager.flushCount(FlushReason.WATCHDOG) - flushesBefore;
 				report("three 300 ms stalls with a 1 s pong timeout and a 50 ms command timeout: " + flushes

@@ -33,9 +33,9 @@ class CacheKeyEncoderTests {
 	@Test
 	void stringsNeverCollideWithTaggedTypes() {
 		Set<String> encoded = new HashSet<>();
-		List<Object> keys = List.of("42", 42L, "#i42", true, "true", "#btrue", "#null", UUID.fromString(
-				"00000000-0000-0000-0000-000000000001"), "00000000-0000-0000-0000-000000000001", new BigDecimal("1.5"),
-				"#d1.5", new SimpleKey("a", "b"), "#(a,b)", List.of("a", "b"), new SimpleKey());
+		List<Object> keys = List.of("42", 42L, "#i42", true, "true", "#btrue", "#null",
+				UUID.fromString("00000000-0000-0000-0000-000000000001"), "00000000-0000-0000-0000-000000000001",
+				new BigDecimal("1.5"), "#d1.5", new SimpleKey("a", "b"), "#(a,b)", List.of("a", "b"), new SimpleKey());
 		keys.forEach((key) -> encoded.add(CacheKeyEncoder.encode(key)));
 		assertThat(encoded).hasSize(keys.size());
 	}

@@ -48,9 +48,9 @@ class CanonicalKeyTests {
 
 	@Test
 	void valuesOfDifferentKindsNeverCollide() {
-		assertThat(Set.of(hash(null), hash("null"), hash(""), hash(1), hash(1.0), hash("1"), hash(true),
-				hash("true"), hash(List.of()), hash(Map.of()), hash(Optional.empty()), hash(List.of("a,b")),
-				hash(List.of("a", "b")), hash(Kind.A), hash("A")))
+		assertThat(Set.of(hash(null), hash("null"), hash(""), hash(1), hash(1.0), hash("1"), hash(true), hash("true"),
+				hash(List.of()), hash(Map.of()), hash(Optional.empty()), hash(List.of("a,b")), hash(List.of("a", "b")),
+				hash(Kind.A), hash("A")))
 			.hasSize(15);
 	}
 

@@ -57,14 +57,16 @@ class RedisKeySchemeTests {
 		for (String cache : new String[] { "users", "lock", "*", "lock:v3:users" }) {
 			assertThat(globMatches(this.scheme.forCache(cache).allKeysPattern(), lock)).as("clear of %s", cache)
 				.isFalse();
-			assertThat(globMatches(this.scheme.forCache(cache).keyPattern("*"), lock)).as("evictMatching(*) of %s",
-					cache)
+			assertThat(globMatches(this.scheme.forCache(cache).keyPattern("*"), lock))
+				.as("evictMatching(*) of %s", cache)
 				.isFalse();
 		}
 		assertThat(globMatches(this.scheme.forCache("users").allKeysPattern(), key("users", 42L))).isTrue();
 	}
 
-	/** Redis's glob for the subset the scheme produces: '*', '?' and backslash escapes. */
+	/**
+	 * Redis's glob for the subset the scheme produces: '*', '?' and backslash escapes.
+	 */
 	private static boolean globMatches(String pattern, String text) {
 		StringBuilder regex = new StringBuilder();
 		for (int i = 0; i < pattern.length(); i++) {

@@ -46,10 +46,16 @@ class ChatResponseCacheAdvisorTests {
 			assertThat((Boolean) second.getMetadata().get(CachedChatResponse.CACHE_HIT_KEY)).isTrue();
 			assertThat(first.getMetadata().containsKey(CachedChatResponse.CACHE_HIT_KEY)).isFalse();
 			MeterRegistry meters = context.getBean(MeterRegistry.class);
-			assertThat(meters.get("optimization.llm.calls").tag("model", "gpt-4o-mini").tag("result", "miss").counter()
+			assertThat(meters.get("optimization.llm.calls")
+				.tag("model", "gpt-4o-mini")
+				.tag("result", "miss")
+				.counter()
 				.count()).isEqualTo(1);
-			assertThat(meters.get("optimization.llm.tokens.saved").tag("model", "gpt-4o-mini").tag("type", "output")
-				.counter().count()).isEqualTo(300);
+			assertThat(meters.get("optimization.llm.tokens.saved")
+				.tag("model", "gpt-4o-mini")
+				.tag("type", "output")
+				.counter()
+				.count()).isEqualTo(300);
 			assertThat(meters.get("optimization.llm.cost.saved").tag("model", "gpt-4o-mini").functionCounter().count())
 				.isEqualTo(0.00036);
 		});
@@ -85,7 +91,8 @@ class ChatResponseCacheAdvisorTests {
 			LlmCacheControl.bypass(() -> client.prompt().user("q").call().content());
 			assertThat(model.calls()).isEqualTo(2);
 			String refreshed = LlmCacheControl.refresh(() -> client.prompt().user("q").call().chatResponse())
-				.getMetadata().getId();
+				.getMetadata()
+				.getId();
 			assertThat(client.prompt().user("q").call().chatResponse().getMetadata().getId()).isEqualTo(refreshed);
 			LlmCacheControl.noStore(() -> client.prompt().user("other").call().content());
 			client.prompt().user("other").call().content();
@@ -142,16 +149,23 @@ class ChatResponseCacheAdvisorTests {
 				assertThat(model.calls()).as("refreshed in the background").isEqualTo(2);
 				assertThat(client.prompt().user("q").call().chatResponse().getMetadata().getId()).isNotEqualTo(first);
 				MeterRegistry meters = context.getBean(MeterRegistry.class);
-				assertThat(meters.get("optimization.llm.calls").tag("model", "gpt-4o-mini").tag("result", "miss")
+				assertThat(meters.get("optimization.llm.calls")
+					.tag("model", "gpt-4o-mini")
+					.tag("result", "miss")
 					.counter()
 					.count()).isEqualTo(1);
-				assertThat(meters.get("optimization.llm.tokens.spent").tag("model", "gpt-4o-mini").tag("type", "input")
+				assertThat(meters.get("optimization.llm.tokens.spent")
+					.tag("model", "gpt-4o-mini")
+					.tag("type", "input")
 					.counter()
 					.count()).as("the first call and the background refresh").isEqualTo(2 * 1200);
 			});
 	}
 
-	/** System "A", user "hi" and the options, as a prompt (Spring AI 1.1 and 2.0 take options differently). */
+	/**
+	 * System "A", user "hi" and the options, as a prompt (Spring AI 1.1 and 2.0 take
+	 * options differently).
+	 */
 	private static void withOptions(ChatClient client, ChatOptions options) {
 		client.prompt(new Prompt(List.of(new SystemMessage("A"), new UserMessage("hi")), options)).call().content();
 	}

@@ -37,7 +37,8 @@ final class FakeChatModel implements ChatModel {
 		String model = (prompt.getOptions() != null && prompt.getOptions().getModel() != null)
 				? prompt.getOptions().getModel() : "gpt-4o-mini";
 		AssistantMessage message = new AssistantMessage("answer to " + prompt.getContents());
-		return new ChatResponse(List.of(new Generation(message, ChatGenerationMetadata.builder().finishReason("STOP").build())),
+		return new ChatResponse(
+				List.of(new Generation(message, ChatGenerationMetadata.builder().finishReason("STOP").build())),
 				ChatResponseMetadata.builder()
 					.id("response-" + n)
 					.model(model + "-2024-07-18")

@@ -19,14 +19,17 @@ import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 
 /**
- * The harness's own Lettuce connections to its server, separate from anything the code under test
- * uses: one {@link RedisClient}, one connection with String keys and values, one with byte[].
+ * The harness's own Lettuce connections to its server, separate from anything the code
+ * under test uses: one {@link RedisClient}, one connection with String keys and values,
+ * one with byte[].
  *
- * <p>Contract: {@link #strings()} and {@link #bytes()} return stable command objects that may be
- * kept across {@link #reset()}: each call goes to the current connection, opened on first use and
- * opened again after {@link #reset()} or after it was lost (the client does not reconnect by
- * itself, so commands to a killed server fail at once instead of being queued). Connecting and
- * every command are bounded by {@link #TIMEOUT}, so a frozen server cannot hang a caller.
+ * <p>
+ * Contract: {@link #strings()} and {@link #bytes()} return stable command objects that
+ * may be kept across {@link #reset()}: each call goes to the current connection, opened
+ * on first use and opened again after {@link #reset()} or after it was lost (the client
+ * does not reconnect by itself, so commands to a killed server fail at once instead of
+ * being queued). Connecting and every command are bounded by {@link #TIMEOUT}, so a
+ * frozen server cannot hang a caller.
  */
 final class AdminConnections implements AutoCloseable {
 
@@ -46,10 +49,10 @@ final class AdminConnections implements AutoCloseable {
 		}
 		this.client = RedisClient.create(uri.build());
 		this.client.setOptions(ClientOptions.builder()
-				.autoReconnect(false)
-				.socketOptions(SocketOptions.builder().connectTimeout(TIMEOUT).build())
-				.timeoutOptions(TimeoutOptions.enabled(TIMEOUT))
-				.build());
+			.autoReconnect(false)
+			.socketOptions(SocketOptions.builder().connectTimeout(TIMEOUT).build())
+			.timeoutOptions(TimeoutOptions.enabled(TIMEOUT))
+			.build());
 		this.strings = new Lazy<>(StringCodec.UTF8);
 		this.bytes = new Lazy<>(ByteArrayCodec.INSTANCE);
 	}
@@ -109,9 +112,13 @@ final class AdminConnections implements AutoCloseable {
 				connection = null;
 			}
 		}
+
 	}
 
-	/** Forwards each call to the target of the moment; {@link Object} methods stay on the proxy. */
+	/**
+	 * Forwards each call to the target of the moment; {@link Object} methods stay on the
+	 * proxy.
+	 */
 	private static final class ForwardingHandler implements InvocationHandler {
 
 		private final Supplier<Object> target;
@@ -139,5 +146,7 @@ final class AdminConnections implements AutoCloseable {
 				throw ex.getCause();
 			}
 		}
+
 	}
+
 }

@@ -13,34 +13,40 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A JUnit 5 extension that runs a private {@code redis-server} inside a network namespace of its
- * own, reached from this JVM through a veth pair, so that a test can cut the network path with
- * a true blackhole: {@link #blackhole()} drops every packet to and from the server's port, in
- * both directions, without a reset or an ICMP error (iptables {@code DROP} rules inside the
- * namespace), until {@link #heal()}. The server and this JVM's kernel each keep their side of
- * the connections and see nothing more, like a failed network path or a dead host.
+ * A JUnit 5 extension that runs a private {@code redis-server} inside a network namespace
+ * of its own, reached from this JVM through a veth pair, so that a test can cut the
+ * network path with a true blackhole: {@link #blackhole()} drops every packet to and from
+ * the server's port, in both directions, without a reset or an ICMP error (iptables
+ * {@code DROP} rules inside the namespace), until {@link #heal()}. The server and this
+ * JVM's kernel each keep their side of the connections and see nothing more, like a
+ * failed network path or a dead host.
  *
  * <pre class="code">
  * &#64;RegisterExtension
  * final BlackholeRedisExtension redis = new BlackholeRedisExtension();
  * </pre>
  *
- * <p><b>Root only.</b> Registered on an instance field, each test gets its own namespace and
- * server. When this JVM is not root on Linux, or {@code ip} or {@code iptables} is missing, the
- * test is <em>skipped</em> through a JUnit assumption that says why. Once those hold, a failure to
- * set up fails the test. A missing {@code redis-server} fails, as with
- * {@link RedisServerExtension}.
+ * <p>
+ * <b>Root only.</b> Registered on an instance field, each test gets its own namespace and
+ * server. When this JVM is not root on Linux, or {@code ip} or {@code iptables} is
+ * missing, the test is <em>skipped</em> through a JUnit assumption that says why. Once
+ * those hold, a failure to set up fails the test. A missing {@code redis-server} fails,
+ * as with {@link RedisServerExtension}.
  *
- * <p><b>No leftovers.</b> Names (namespace {@code optbh-xxxxxx}, links {@code obhxxxxxxh}/{@code n})
- * are unique per test; the server runs under {@link RedisServerProcess}'s watchdog and the
- * namespace under its own, so both go even if the JVM is killed. After each test the server is
- * killed and then the namespace, the pair and the rules in it are deleted. The server listens only
- * on the namespace's address, a private 10.213.x.y/30 that exists only between the pair's ends.
+ * <p>
+ * <b>No leftovers.</b> Names (namespace {@code optbh-xxxxxx}, links
+ * {@code obhxxxxxxh}/{@code n}) are unique per test; the server runs under
+ * {@link RedisServerProcess}'s watchdog and the namespace under its own, so both go even
+ * if the JVM is killed. After each test the server is killed and then the namespace, the
+ * pair and the rules in it are deleted. The server listens only on the namespace's
+ * address, a private 10.213.x.y/30 that exists only between the pair's ends.
  *
- * <p><b>Connections.</b> {@link #admin()} and {@link #adminBytes()} are the harness's own
+ * <p>
+ * <b>Connections.</b> {@link #admin()} and {@link #adminBytes()} are the harness's own
  * connections through the same path: use them before {@link #blackhole()} or after
- * {@link #heal()}, not in between (they would time out). {@link #serverConnections()} reads the
- * server's sockets with {@code ss} inside the namespace, which works while blackholed.
+ * {@link #heal()}, not in between (they would time out). {@link #serverConnections()}
+ * reads the server's sockets with {@code ss} inside the namespace, which works while
+ * blackholed.
  */
 public final class BlackholeRedisExtension implements BeforeEachCallback, AfterEachCallback, AutoCloseable {
 
@@ -72,10 +78,10 @@ public final class BlackholeRedisExtension implements BeforeEachCallback, AfterE
 	}
 
 	/**
-	 * Creates the namespace and starts the server in it, and waits until it answers PING from
-	 * this JVM.
-	 * @throws IllegalStateException if already started or if a step fails (what was created is
-	 * removed first)
+	 * Creates the namespace and starts the server in it, and waits until it answers PING
+	 * from this JVM.
+	 * @throws IllegalStateException if already started or if a step fails (what was
+	 * created is removed first)
 	 */
 	public synchronized void start() {
 		if (this.namespace != null) {
@@ -84,7 +90,8 @@ public final class BlackholeRedisExtension implements BeforeEachCallback, AfterE
 		Path binary = RedisServerBinary.resolve(null);
 		NetworkNamespace created = NetworkNamespace.create();
 		try {
-			// The namespace is new: every port in it is free. Not 6379, so a stray client for a
+			// The namespace is new: every port in it is free. Not 6379, so a stray client
+			// for a
 			// default Redis can never land here.
 			int port = 20_000 + ThreadLocalRandom.current().nextInt(20_000);
 			this.process = RedisServerProcess.start(created.launcher(), created.address(), binary, port,
@@ -102,7 +109,9 @@ public final class BlackholeRedisExtension implements BeforeEachCallback, AfterE
 		}
 	}
 
-	/** Kills the server, then deletes the namespace with its links and rules. Idempotent. */
+	/**
+	 * Kills the server, then deletes the namespace with its links and rules. Idempotent.
+	 */
 	@Override
 	public synchronized void close() {
 		try {
@@ -176,28 +185,28 @@ public final class BlackholeRedisExtension implements BeforeEachCallback, AfterE
 
 	/**
 	 * The server's established TCP connections as seen by the server's kernel, one
-	 * {@code local peer} pair of addresses per line, read with {@code ss} in the namespace (works
-	 * while blackholed).
+	 * {@code local peer} pair of addresses per line, read with {@code ss} in the
+	 * namespace (works while blackholed).
 	 */
 	public synchronized List<String> serverConnections() {
-		String output = requireNamespace().exec(ssBinary(), "-H", "-t", "-n", "state", "established", "( sport = :"
-				+ port() + " )");
-		return output.lines()
-			.map(String::trim)
-			.filter((line) -> !line.isEmpty())
-			.map((line) -> {
-				String[] fields = line.split("\\s+");
-				return (fields.length >= 4) ? fields[fields.length - 2] + " " + fields[fields.length - 1] : line;
-			})
-			.toList();
+		String output = requireNamespace().exec(ssBinary(), "-H", "-t", "-n", "state", "established",
+				"( sport = :" + port() + " )");
+		return output.lines().map(String::trim).filter((line) -> !line.isEmpty()).map((line) -> {
+			String[] fields = line.split("\\s+");
+			return (fields.length >= 4) ? fields[fields.length - 2] + " " + fields[fields.length - 1] : line;
+		}).toList();
 	}
 
-	/** The harness's String commands to the server (see the class comment on blackholes). */
+	/**
+	 * The harness's String commands to the server (see the class comment on blackholes).
+	 */
 	public synchronized RedisCommands<String, String> admin() {
 		return adminConnections().strings();
 	}
 
-	/** The harness's byte[] commands to the server (see the class comment on blackholes). */
+	/**
+	 * The harness's byte[] commands to the server (see the class comment on blackholes).
+	 */
 	public synchronized RedisCommands<byte[], byte[]> adminBytes() {
 		return adminConnections().bytes();
 	}

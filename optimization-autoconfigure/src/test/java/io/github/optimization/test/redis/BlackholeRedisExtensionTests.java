@@ -16,10 +16,10 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
- * The blackhole fixture itself: the server answers through the veth pair, a blackhole drops
- * traffic silently in both directions (new connections and an established one), healing
- * restores it, the established connection survives the blackhole, and closing leaves nothing
- * behind. Root only (skipped otherwise, with the reason).
+ * The blackhole fixture itself: the server answers through the veth pair, a blackhole
+ * drops traffic silently in both directions (new connections and an established one),
+ * healing restores it, the established connection survives the blackhole, and closing
+ * leaves nothing behind. Root only (skipped otherwise, with the reason).
  */
 @Tag("fault-root")
 class BlackholeRedisExtensionTests {
@@ -40,20 +40,21 @@ class BlackholeRedisExtensionTests {
 			try (Socket established = new Socket(redis.host(), redis.port())) {
 				established.setSoTimeout(Math.toIntExact(PROBE.toMillis()));
 				assertThat(ping(established)).isEqualTo("+PONG");
-				assertThat(redis.serverConnections()).anyMatch((line) -> line.endsWith(
-						redis.clientHost() + ":" + established.getLocalPort()));
+				assertThat(redis.serverConnections())
+					.anyMatch((line) -> line.endsWith(redis.clientHost() + ":" + established.getLocalPort()));
 
 				redis.blackhole();
 				assertThat(redis.rules()).contains("--dport " + redis.port() + " -j DROP")
 					.contains("--sport " + redis.port() + " -j DROP");
-				// A new connection: the SYN goes unanswered (no reset: a timeout, not a refusal).
+				// A new connection: the SYN goes unanswered (no reset: a timeout, not a
+				// refusal).
 				assertThatExceptionOfType(SocketTimeoutException.class)
 					.isThrownBy(() -> RespProbe.open(redis.host(), redis.port(), PROBE));
 				// The established one: no answer, and no reset either.
 				assertThatExceptionOfType(SocketTimeoutException.class).isThrownBy(() -> ping(established));
 				// The server still holds the connection: it never heard of the blackhole.
-				assertThat(redis.serverConnections()).anyMatch((line) -> line.endsWith(
-						redis.clientHost() + ":" + established.getLocalPort()));
+				assertThat(redis.serverConnections())
+					.anyMatch((line) -> line.endsWith(redis.clientHost() + ":" + established.getLocalPort()));
 				redis.blackhole();
 
 				redis.heal();
@@ -61,7 +62,8 @@ class BlackholeRedisExtensionTests {
 				try (RespProbe probe = RespProbe.open(redis.host(), redis.port(), Duration.ofSeconds(2))) {
 					assertThat(probe.command("PING")).isEqualTo("PONG");
 				}
-				// The PING sent into the blackhole is retransmitted and answered after all.
+				// The PING sent into the blackhole is retransmitted and answered after
+				// all.
 				established.setSoTimeout(10_000);
 				assertThat(readLine(established)).isEqualTo("+PONG");
 				assertThat(ping(established)).isEqualTo("+PONG");

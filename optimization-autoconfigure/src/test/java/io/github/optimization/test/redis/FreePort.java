@@ -9,9 +9,11 @@ import java.net.ServerSocket;
 /**
  * Picks a TCP port on the loopback interface that nothing listens on right now.
  *
- * <p>Contract: the port was free when this method returned; another process may take it before the
- * caller binds it, so callers retry with a new port when their bind fails. Never returns Redis's
- * default port 6379, so a harness can never land on a shared server.
+ * <p>
+ * Contract: the port was free when this method returned; another process may take it
+ * before the caller binds it, so callers retry with a new port when their bind fails.
+ * Never returns Redis's default port 6379, so a harness can never land on a shared
+ * server.
  */
 final class FreePort {
 
@@ -35,4 +37,5 @@ final class FreePort {
 			}
 		}
 	}
+
 }

@@ -22,25 +22,28 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * A private network namespace joined to this host by a veth pair, for tests that must drop
- * packets without touching the host's own firewall. The namespace's end of the pair has
- * {@link #address()} and the host's end {@link #hostAddress()}, the two addresses of a /30 in
- * 10.213.0.0/16 chosen at random among those not in use on this host; nothing is routed
- * beyond the pair, so traffic to {@link #address()} never leaves the machine.
- * {@link #dropTcpPort(int)} adds iptables rules <em>inside</em> the namespace that silently
- * drop (no reset, no ICMP) every TCP segment to and from a port there, in both directions;
- * {@link #restoreTcpPort(int)} removes them.
+ * A private network namespace joined to this host by a veth pair, for tests that must
+ * drop packets without touching the host's own firewall. The namespace's end of the pair
+ * has {@link #address()} and the host's end {@link #hostAddress()}, the two addresses of
+ * a /30 in 10.213.0.0/16 chosen at random among those not in use on this host; nothing is
+ * routed beyond the pair, so traffic to {@link #address()} never leaves the machine.
+ * {@link #dropTcpPort(int)} adds iptables rules <em>inside</em> the namespace that
+ * silently drop (no reset, no ICMP) every TCP segment to and from a port there, in both
+ * directions; {@link #restoreTcpPort(int)} removes them.
  *
- * <p><b>Root only.</b> {@link #unavailableReason()} says why it cannot run here (not Linux, not
- * root, {@code ip} or {@code iptables} missing); callers skip on that reason. Once those hold, a
- * failure to set up is an error, not a skip.
+ * <p>
+ * <b>Root only.</b> {@link #unavailableReason()} says why it cannot run here (not Linux,
+ * not root, {@code ip} or {@code iptables} missing); callers skip on that reason. Once
+ * those hold, a failure to set up is an error, not a skip.
  *
- * <p><b>No leftovers.</b> Names are unique per instance (random suffix). Before creating anything
- * a watchdog shell starts and waits on a pipe from this JVM; when {@link #close()} closes the pipe
- * or the JVM dies in any way (even SIGKILL), it deletes the namespace and the host's end of the
- * pair, by their names, which no one else uses. The iptables rules live in the namespace and go
- * with it. Processes started in the namespace are their starter's to kill (a namespace outlives
- * its deletion until its last process ends, then it and the pair vanish).
+ * <p>
+ * <b>No leftovers.</b> Names are unique per instance (random suffix). Before creating
+ * anything a watchdog shell starts and waits on a pipe from this JVM; when
+ * {@link #close()} closes the pipe or the JVM dies in any way (even SIGKILL), it deletes
+ * the namespace and the host's end of the pair, by their names, which no one else uses.
+ * The iptables rules live in the namespace and go with it. Processes started in the
+ * namespace are their starter's to kill (a namespace outlives its deletion until its last
+ * process ends, then it and the pair vanish).
  */
 final class NetworkNamespace implements AutoCloseable {
 
@@ -52,23 +55,20 @@ final class NetworkNamespace implements AutoCloseable {
 	private static final String[] SBIN = { "/usr/sbin", "/sbin", "/usr/local/sbin" };
 
 	/**
-	 * Arguments: $1 the ip binary, $2 the namespace, $3 the host's end of the pair. Prints
-	 * "ready", then waits for end of file on its input (or a signal), then deletes both.
+	 * Arguments: $1 the ip binary, $2 the namespace, $3 the host's end of the pair.
+	 * Prints "ready", then waits for end of file on its input (or a signal), then deletes
+	 * both.
 	 */
-	private static final String WATCHDOG_SCRIPT = String.join("\n",
-			"ip=$1; ns=$2; link=$3",
+	private static final String WATCHDOG_SCRIPT = String.join("\n", "ip=$1; ns=$2; link=$3",
 			"cleanup() { \"$ip\" netns del \"$ns\" 2>/dev/null; \"$ip\" link del \"$link\" 2>/dev/null; }",
-			"trap 'cleanup; exit 0' HUP INT TERM",
-			"echo ready",
-			"read -r _ignored",
-			"cleanup",
-			"exit 0");
+			"trap 'cleanup; exit 0' HUP INT TERM", "echo ready", "read -r _ignored", "cleanup", "exit 0");
 
 	private static final Set<NetworkNamespace> LIVE = ConcurrentHashMap.newKeySet();
 
 	static {
-		Runtime.getRuntime().addShutdownHook(new Thread(() -> List.copyOf(LIVE).forEach(NetworkNamespace::close),
-				"netns-harness-reaper"));
+		Runtime.getRuntime()
+			.addShutdownHook(
+					new Thread(() -> List.copyOf(LIVE).forEach(NetworkNamespace::close), "netns-harness-reaper"));
 	}
 
 	private final Path ip;
@@ -100,8 +100,9 @@ final class NetworkNamespace implements AutoCloseable {
 	}
 
 	/**
-	 * Why a namespace cannot be made here, or {@code null} if it can be tried: Linux, root, and
-	 * {@code ip} and {@code iptables} found on {@code PATH} or in the sbin directories.
+	 * Why a namespace cannot be made here, or {@code null} if it can be tried: Linux,
+	 * root, and {@code ip} and {@code iptables} found on {@code PATH} or in the sbin
+	 * directories.
 	 */
 	static String unavailableReason() {
 		if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")) {
@@ -122,8 +123,8 @@ final class NetworkNamespace implements AutoCloseable {
 
 	/**
 	 * Creates a namespace and its veth pair, up and addressed.
-	 * @throws IllegalStateException if {@link #unavailableReason()} is not {@code null} or a
-	 * step fails (everything created so far is deleted first)
+	 * @throws IllegalStateException if {@link #unavailableReason()} is not {@code null}
+	 * or a step fails (everything created so far is deleted first)
 	 */
 	static NetworkNamespace create() {
 		String reason = unavailableReason();
@@ -165,7 +166,8 @@ final class NetworkNamespace implements AutoCloseable {
 			run(ipPath, "-n", this.name, "addr", "add", this.address + "/30", "dev", this.namespaceLink);
 			run(ipPath, "-n", this.name, "link", "set", this.namespaceLink, "up");
 			run(ipPath, "-n", this.name, "link", "set", "lo", "up");
-			// iptables works in the namespace (nft backend on Debian 12: a table of its own there)
+			// iptables works in the namespace (nft backend on Debian 12: a table of its
+			// own there)
 			run(ipPath, "netns", "exec", this.name, this.iptables.toString(), "-w", "5", "-S");
 		}
 		catch (RuntimeException ex) {
@@ -214,17 +216,26 @@ final class NetworkNamespace implements AutoCloseable {
 		return this.name;
 	}
 
-	/** The address of the namespace's end of the pair: where servers in the namespace listen. */
+	/**
+	 * The address of the namespace's end of the pair: where servers in the namespace
+	 * listen.
+	 */
 	String address() {
 		return this.address;
 	}
 
-	/** The address of the host's end of the pair: where connections from this JVM come from. */
+	/**
+	 * The address of the host's end of the pair: where connections from this JVM come
+	 * from.
+	 */
 	String hostAddress() {
 		return this.hostAddress;
 	}
 
-	/** The command that runs the command given after it inside the namespace, in the same process. */
+	/**
+	 * The command that runs the command given after it inside the namespace, in the same
+	 * process.
+	 */
 	List<String> launcher() {
 		return List.of(this.ip.toString(), "netns", "exec", this.name);
 	}
@@ -240,9 +251,9 @@ final class NetworkNamespace implements AutoCloseable {
 	}
 
 	/**
-	 * Drops every TCP segment to and from {@code port} in the namespace, silently: the peer
-	 * sees neither a reset nor an ICMP error, and the server in the namespace sees nothing.
-	 * Idempotent.
+	 * Drops every TCP segment to and from {@code port} in the namespace, silently: the
+	 * peer sees neither a reset nor an ICMP error, and the server in the namespace sees
+	 * nothing. Idempotent.
 	 */
 	void dropTcpPort(int port) {
 		for (String[] rule : rules(port)) {
@@ -286,8 +297,8 @@ final class NetworkNamespace implements AutoCloseable {
 	}
 
 	/**
-	 * Deletes the namespace and the veth pair (through the watchdog) and waits until both are
-	 * gone. Idempotent.
+	 * Deletes the namespace and the veth pair (through the watchdog) and waits until both
+	 * are gone. Idempotent.
 	 * @throws IllegalStateException if either still exists after 10 seconds
 	 */
 	@Override
@@ -352,7 +363,10 @@ final class NetworkNamespace implements AutoCloseable {
 		return null;
 	}
 
-	/** An executable named {@code name} on {@code PATH} or in the sbin directories, or {@code null}. */
+	/**
+	 * An executable named {@code name} on {@code PATH} or in the sbin directories, or
+	 * {@code null}.
+	 */
 	static Path tool(String name) {
 		Set<String> directories = new LinkedHashSet<>(
 				List.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)));

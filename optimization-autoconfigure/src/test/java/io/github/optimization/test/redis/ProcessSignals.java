@@ -12,11 +12,13 @@ import java.util.concurrent.TimeUnit;
 /**
  * Liveness, state and signals of one operating-system process, by pid.
  *
- * <p>Contract: {@link #isAlive(long)} is {@code false} for a process that is gone <em>or</em> is a
- * zombie (dead, not yet reaped); {@link #state(long)} gives the scheduler state letter where the
- * platform exposes it ({@code /proc} on Linux) and is empty elsewhere; {@link #send(long, String)}
- * runs the {@code kill} command and fails loudly if it does not succeed. Callers must only pass
- * pids of processes they started and know to be alive (so not reused).
+ * <p>
+ * Contract: {@link #isAlive(long)} is {@code false} for a process that is gone
+ * <em>or</em> is a zombie (dead, not yet reaped); {@link #state(long)} gives the
+ * scheduler state letter where the platform exposes it ({@code /proc} on Linux) and is
+ * empty elsewhere; {@link #send(long, String)} runs the {@code kill} command and fails
+ * loudly if it does not succeed. Callers must only pass pids of processes they started
+ * and know to be alive (so not reused).
  */
 final class ProcessSignals {
 
@@ -36,8 +38,8 @@ final class ProcessSignals {
 
 	/**
 	 * The state letter of the process ({@code 'R'}, {@code 'S'}, {@code 'T'} for stopped,
-	 * {@code 'Z'} for zombie, ...), or empty if the process is gone or the platform has no
-	 * {@code /proc}.
+	 * {@code 'Z'} for zombie, ...), or empty if the process is gone or the platform has
+	 * no {@code /proc}.
 	 */
 	static Optional<Character> state(long pid) {
 		if (!PROC_FS) {
@@ -45,7 +47,8 @@ final class ProcessSignals {
 		}
 		try {
 			String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-			// "pid (comm) S ...": comm may contain spaces and parentheses, so look after the last ')'
+			// "pid (comm) S ...": comm may contain spaces and parentheses, so look after
+			// the last ')'
 			int end = stat.lastIndexOf(')');
 			return (end >= 0 && end + 2 < stat.length()) ? Optional.of(stat.charAt(end + 2)) : Optional.empty();
 		}
@@ -60,13 +63,12 @@ final class ProcessSignals {
 
 	/**
 	 * Sends a signal with the {@code kill} command.
-	 *
 	 * @param signal a signal name without the {@code SIG} prefix, e.g. {@code "STOP"}
-	 * @throws IllegalStateException if {@code kill} fails or does not finish within 5 seconds
+	 * @throws IllegalStateException if {@code kill} fails or does not finish within 5
+	 * seconds
 	 */
 	static void send(long pid, String signal) {
-		ProcessBuilder builder = new ProcessBuilder("kill", "-s", signal, Long.toString(pid))
-				.redirectErrorStream(true);
+		ProcessBuilder builder = new ProcessBuilder("kill", "-s", signal, Long.toString(pid)).redirectErrorStream(true);
 		try {
 			Process kill = builder.start();
 			kill.getOutputStream().close();
@@ -91,4 +93,5 @@ final class ProcessSignals {
 			throw new IllegalStateException("interrupted while sending SIG" + signal + " to " + pid, ex);
 		}
 	}
+
 }

@@ -8,7 +8,9 @@ final class RedisInfo {
 	private RedisInfo() {
 	}
 
-	/** The value of the field {@code name}, or {@code null} if the text has no such line. */
+	/**
+	 * The value of the field {@code name}, or {@code null} if the text has no such line.
+	 */
 	static String field(String info, String name) {
 		String prefix = name + ":";
 		for (String line : info.split("\r?\n")) {
@@ -20,8 +22,9 @@ final class RedisInfo {
 	}
 
 	/**
-	 * The {@code calls} count of {@code command} (lower case) in {@code INFO commandstats} text
-	 * ({@code cmdstat_get:calls=3,usec=...}), or 0 if the command never ran.
+	 * The {@code calls} count of {@code command} (lower case) in
+	 * {@code INFO commandstats} text ({@code cmdstat_get:calls=3,usec=...}), or 0 if the
+	 * command never ran.
 	 */
 	static long commandCalls(String commandStats, String command) {
 		String stats = field(commandStats, "cmdstat_" + command);
@@ -35,4 +38,5 @@ final class RedisInfo {
 		}
 		throw new IllegalStateException("no calls= in cmdstat_" + command + ":" + stats);
 	}
+
 }

@@ -5,11 +5,13 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Kills, when the JVM shuts down normally, every {@link RedisServerProcess} that is still running.
+ * Kills, when the JVM shuts down normally, every {@link RedisServerProcess} that is still
+ * running.
  *
- * <p>This is the second line of defence: the first is the watchdog shell of each process, which
- * also covers a JVM killed with SIGKILL (no shutdown hook runs then). One hook serves all
- * processes, so starting and stopping servers does not pile up hooks.
+ * <p>
+ * This is the second line of defence: the first is the watchdog shell of each process,
+ * which also covers a JVM killed with SIGKILL (no shutdown hook runs then). One hook
+ * serves all processes, so starting and stopping servers does not pile up hooks.
  */
 final class RedisProcessReaper {
 
@@ -22,7 +24,10 @@ final class RedisProcessReaper {
 	private RedisProcessReaper() {
 	}
 
-	/** Makes the process killed at JVM shutdown unless {@link #unregister} is called first. */
+	/**
+	 * Makes the process killed at JVM shutdown unless {@link #unregister} is called
+	 * first.
+	 */
 	static void register(RedisServerProcess process) {
 		LIVE.add(process);
 	}
@@ -38,8 +43,10 @@ final class RedisProcessReaper {
 				process.kill();
 			}
 			catch (RuntimeException ex) {
-				// best effort at shutdown: the watchdog still kills the server when this JVM exits
+				// best effort at shutdown: the watchdog still kills the server when this
+				// JVM exits
 			}
 		}
 	}
+
 }

@@ -8,11 +8,12 @@ import java.util.Map;
 /**
  * Finds the {@code redis-server} executable the harness starts.
  *
- * <p>Contract: the first of these that is set wins: an explicit choice
+ * <p>
+ * Contract: the first of these that is set wins: an explicit choice
  * ({@link RedisServerExtension#withServerBinary(String)}), the system property
  * {@value #BINARY_PROPERTY}, the environment variable {@value #BINARY_ENV}, then a
- * {@code redis-server} found on {@code PATH}. A binary that cannot be found is an error, never a
- * reason to skip: the message says how to install Redis.
+ * {@code redis-server} found on {@code PATH}. A binary that cannot be found is an error,
+ * never a reason to skip: the message says how to install Redis.
  */
 final class RedisServerBinary {
 
@@ -32,7 +33,6 @@ final class RedisServerBinary {
 
 	/**
 	 * Resolves the binary from this JVM's system properties and environment.
-	 *
 	 * @param explicit the binary chosen in code, or {@code null}
 	 * @return an executable file
 	 * @throws IllegalStateException if no executable {@code redis-server} is found
@@ -43,7 +43,6 @@ final class RedisServerBinary {
 
 	/**
 	 * Resolves the binary from the given sources (visible for tests).
-	 *
 	 * @param explicit the binary chosen in code, or {@code null}
 	 * @param property the value of {@value #BINARY_PROPERTY}, or {@code null}
 	 * @param environment the environment, read for {@value #BINARY_ENV} and {@code PATH}
@@ -105,4 +104,5 @@ final class RedisServerBinary {
 	private static boolean isSet(String value) {
 		return value != null && !value.isBlank();
 	}
+
 }

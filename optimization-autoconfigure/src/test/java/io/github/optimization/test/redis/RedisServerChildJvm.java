@@ -6,9 +6,9 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * A program for the orphan-safety test: run in a child JVM, it starts a harness, prints
- * {@code READY <port> <pid>}, then obeys lines on its standard input ({@code freeze} prints
- * {@code FROZEN}) until end of file. The test SIGKILLs this JVM and checks that its server dies
- * with it.
+ * {@code READY <port> <pid>}, then obeys lines on its standard input ({@code freeze}
+ * prints {@code FROZEN}) until end of file. The test SIGKILLs this JVM and checks that
+ * its server dies with it.
  */
 public final class RedisServerChildJvm {
 
@@ -17,7 +17,6 @@ public final class RedisServerChildJvm {
 
 	/**
 	 * Starts the harness and serves commands from standard input.
-	 *
 	 * @param args unused
 	 * @throws Exception if the harness fails to start
 	 */
@@ -37,4 +36,5 @@ public final class RedisServerChildJvm {
 		}
 		redis.close();
 	}
+
 }

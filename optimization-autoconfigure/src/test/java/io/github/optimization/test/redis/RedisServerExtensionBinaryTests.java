@@ -12,8 +12,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
- * How the harness finds {@code redis-server}, and that it fails (never skips) with a useful message
- * when it cannot find or start it.
+ * How the harness finds {@code redis-server}, and that it fails (never skips) with a
+ * useful message when it cannot find or start it.
  */
 class RedisServerExtensionBinaryTests {
 
@@ -25,10 +25,10 @@ class RedisServerExtensionBinaryTests {
 		Path emptyDirectory = Files.createDirectory(temp.resolve("bin"));
 
 		assertThatIllegalStateException()
-				.isThrownBy(() -> RedisServerBinary.resolve(null, null, Map.of("PATH", emptyDirectory.toString())))
-				.withMessage("redis-server was not found on PATH; install it (Debian/Ubuntu: apt-get install "
-						+ "redis-server, macOS: brew install redis) — the Redis tests need a real server they "
-						+ "can kill and freeze");
+			.isThrownBy(() -> RedisServerBinary.resolve(null, null, Map.of("PATH", emptyDirectory.toString())))
+			.withMessage("redis-server was not found on PATH; install it (Debian/Ubuntu: apt-get install "
+					+ "redis-server, macOS: brew install redis) — the Redis tests need a real server they "
+					+ "can kill and freeze");
 	}
 
 	@Test
@@ -57,7 +57,7 @@ class RedisServerExtensionBinaryTests {
 		Path binary = fakeBinary("bin", "redis-server-7");
 
 		assertThat(RedisServerBinary.resolve("redis-server-7", null, Map.of("PATH", binary.getParent().toString())))
-				.isEqualTo(binary);
+			.isEqualTo(binary);
 	}
 
 	@Test
@@ -66,9 +66,9 @@ class RedisServerExtensionBinaryTests {
 		RedisServerExtension redis = new RedisServerExtension().withServerBinary(missing);
 
 		assertThatIllegalStateException().isThrownBy(redis::start)
-				.withMessageContaining(missing)
-				.withMessageContaining("apt-get install redis-server")
-				.withMessageContaining("brew install redis");
+			.withMessageContaining(missing)
+			.withMessageContaining("apt-get install redis-server")
+			.withMessageContaining("brew install redis");
 		assertThat(redis.isRunning()).isFalse();
 	}
 
@@ -76,9 +76,9 @@ class RedisServerExtensionBinaryTests {
 	void aServerThatCannotStartFailsWithItsOwnOutput() {
 		try (RedisServerExtension redis = new RedisServerExtension().withArgs("--no-such-directive", "1")) {
 			assertThatIllegalStateException().isThrownBy(redis::start)
-					.withMessageContaining("redis-server exited during start-up")
-					.withMessageContaining("--- redis-server output ---")
-					.withMessageContaining("no-such-directive");
+				.withMessageContaining("redis-server exited during start-up")
+				.withMessageContaining("--- redis-server output ---")
+				.withMessageContaining("no-such-directive");
 			assertThat(redis.isRunning()).isFalse();
 		}
 	}
@@ -89,4 +89,5 @@ class RedisServerExtensionBinaryTests {
 		assertThat(binary.toFile().setExecutable(true)).isTrue();
 		return binary;
 	}
+
 }

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Registered on an instance field, the harness gives each test its own fresh server and stops it
- * after the test.
+ * Registered on an instance field, the harness gives each test its own fresh server and
+ * stops it after the test.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RedisServerExtensionPerTestTests {
@@ -52,4 +52,5 @@ class RedisServerExtensionPerTestTests {
 		used.add(redis);
 		runIds.add(redis.runId());
 	}
+
 }

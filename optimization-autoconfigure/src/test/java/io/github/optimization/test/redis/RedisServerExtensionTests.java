@@ -29,8 +29,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The harness against a real {@code redis-server}: start, kill, restart, freeze, resume, the admin
- * connections, command statistics, passwords, and that no server outlives a SIGKILLed JVM.
+ * The harness against a real {@code redis-server}: start, kill, restart, freeze, resume,
+ * the admin connections, command statistics, passwords, and that no server outlives a
+ * SIGKILLed JVM.
  */
 class RedisServerExtensionTests {
 
@@ -52,7 +53,7 @@ class RedisServerExtensionTests {
 		assertThat(redis.admin().configGet("appendonly")).containsEntry("appendonly", "no");
 		assertThat(redis.admin().configGet("bind")).containsEntry("bind", "127.0.0.1");
 		assertThat(Path.of(redis.admin().configGet("dir").get("dir")).getFileName().toString())
-				.startsWith("redis-harness-");
+			.startsWith("redis-harness-");
 
 		LettuceConnectionFactory factory = redis.newConnectionFactory();
 		try (RedisConnection connection = factory.getConnection()) {
@@ -102,7 +103,7 @@ class RedisServerExtensionTests {
 	@Test
 	void freezeMakesCommandsTimeOutAndResumeMakesThemWorkAgain() {
 		LettuceConnectionFactory factory = redis
-				.newConnectionFactory(builder -> builder.commandTimeout(Duration.ofMillis(200)));
+			.newConnectionFactory(builder -> builder.commandTimeout(Duration.ofMillis(200)));
 		try (RedisConnection connection = factory.getConnection()) {
 			assertThat(connection.ping()).isEqualTo("PONG");
 			assertThat(redis.admin().ping()).isEqualTo("PONG");
@@ -113,7 +114,8 @@ class RedisServerExtensionTests {
 				long started = System.nanoTime();
 				assertThatThrownBy(connection::ping).isInstanceOf(QueryTimeoutException.class);
 				assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
-				// the admin connection is bounded too: it fails instead of hanging the test
+				// the admin connection is bounded too: it fails instead of hanging the
+				// test
 				assertThatThrownBy(() -> redis.admin().ping()).isInstanceOf(RedisCommandTimeoutException.class);
 			}
 			finally {
@@ -181,7 +183,7 @@ class RedisServerExtensionTests {
 	@Test
 	void requirePassMakesTheServerDemandAuthenticationAndAdminAuthenticates() throws IOException {
 		try (RedisServerExtension secured = new RedisServerExtension().withArgs("--requirepass", "s3cret")
-				.withPassword("s3cret")) {
+			.withPassword("s3cret")) {
 			secured.start();
 
 			try (RespProbe anonymous = RespProbe.open(secured.host(), secured.port(), SHORT)) {
@@ -208,15 +210,14 @@ class RedisServerExtensionTests {
 		Path java = Path.of(System.getProperty("java.home"), "bin", "java");
 		Process child = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
 				RedisServerChildJvm.class.getName())
-				.redirectErrorStream(true)
-				.start();
+			.redirectErrorStream(true)
+			.start();
 		try {
 			List<String> output = collectLines(child);
 			await("child JVM started a server").atMost(Duration.ofSeconds(20))
-					.until(() -> find(output, "READY").isPresent() || !child.isAlive());
-			String[] ready = find(output, "READY")
-					.orElseThrow(() -> new AssertionError("child JVM failed: " + output))
-					.split(" ");
+				.until(() -> find(output, "READY").isPresent() || !child.isAlive());
+			String[] ready = find(output, "READY").orElseThrow(() -> new AssertionError("child JVM failed: " + output))
+				.split(" ");
 			int port = Integer.parseInt(ready[1]);
 			long pid = Long.parseLong(ready[2]);
 			assertThat(ping(port)).isEqualTo("PONG");
@@ -249,6 +250,7 @@ class RedisServerExtensionTests {
 			assertThat(redis.isRunning()).isTrue();
 			assertThat(ping(redis.port())).isEqualTo("PONG");
 		}
+
 	}
 
 	/** Runs after the nested class, before the extension's own afterAll. */
@@ -289,4 +291,5 @@ class RedisServerExtensionTests {
 	private static byte[] bytes(String text) {
 		return text.getBytes(StandardCharsets.UTF_8);
 	}
+
 }

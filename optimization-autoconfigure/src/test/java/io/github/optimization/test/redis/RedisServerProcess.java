@@ -22,19 +22,23 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * One {@code redis-server} child process, started behind a watchdog shell so that it can never
- * outlive the JVM that started it.
+ * One {@code redis-server} child process, started behind a watchdog shell so that it can
+ * never outlive the JVM that started it.
  *
- * <p>The JVM starts {@code sh}, which starts {@code redis-server} in the background, prints its pid
- * and then blocks reading its standard input, a pipe whose only writer is this JVM. When the JVM
- * closes the pipe ({@link #kill()}) or dies in any way, even by SIGKILL, the read returns at end of
- * file and the shell SIGKILLs the server, reaps it and removes the server's private directory.
+ * <p>
+ * The JVM starts {@code sh}, which starts {@code redis-server} in the background, prints
+ * its pid and then blocks reading its standard input, a pipe whose only writer is this
+ * JVM. When the JVM closes the pipe ({@link #kill()}) or dies in any way, even by
+ * SIGKILL, the read returns at end of file and the shell SIGKILLs the server, reaps it
+ * and removes the server's private directory.
  *
- * <p>Contract: {@link #start} returns only once the server answers PING on its address and port
- * and (when it can tell) is this process; otherwise it kills what it started and throws a
- * {@link StartException} carrying the server's own output. {@link #kill()} returns only once the
- * server process is gone; it is idempotent. The persistence of the server is off
- * ({@code --save "" --appendonly no}) and it works in a private temporary directory.
+ * <p>
+ * Contract: {@link #start} returns only once the server answers PING on its address and
+ * port and (when it can tell) is this process; otherwise it kills what it started and
+ * throws a {@link StartException} carrying the server's own output. {@link #kill()}
+ * returns only once the server process is gone; it is idempotent. The persistence of the
+ * server is off ({@code --save "" --appendonly no}) and it works in a private temporary
+ * directory.
  */
 final class RedisServerProcess {
 
@@ -44,31 +48,30 @@ final class RedisServerProcess {
 	private static final String LOG_FILE = "redis.log";
 
 	/**
-	 * Arguments: $1 the server's private directory, then the command that runs the server (the
-	 * redis-server binary and its arguments, possibly behind a launcher that execs it). Only the first line of the shell's output (the pid) goes to the JVM; the
-	 * server's stdout and stderr go to the log file (the shell's stderr). The shell waits for the
-	 * server after killing it, so the server is reaped (no zombie) and its pid cannot be reused
-	 * while the JVM still signals it. SIGKILL also ends a frozen (SIGSTOPped) server.
+	 * Arguments: $1 the server's private directory, then the command that runs the server
+	 * (the redis-server binary and its arguments, possibly behind a launcher that execs
+	 * it). Only the first line of the shell's output (the pid) goes to the JVM; the
+	 * server's stdout and stderr go to the log file (the shell's stderr). The shell waits
+	 * for the server after killing it, so the server is reaped (no zombie) and its pid
+	 * cannot be reused while the JVM still signals it. SIGKILL also ends a frozen
+	 * (SIGSTOPped) server.
 	 */
-	private static final String WATCHDOG_SCRIPT = String.join("\n",
-			"dir=$1; shift",
-			"\"$@\" >&2 </dev/null &",
+	private static final String WATCHDOG_SCRIPT = String.join("\n", "dir=$1; shift", "\"$@\" >&2 </dev/null &",
 			"pid=$!",
-			// a signal to the shell (e.g. to the whole process group) interrupts the read below
-			"trap 'kill -9 \"$pid\" 2>/dev/null' HUP INT TERM",
-			"echo \"$pid\"",
-			"read -r _ignored",
-			"kill -9 \"$pid\" 2>/dev/null",
-			"wait \"$pid\" 2>/dev/null",
-			"rm -f \"$dir/" + LOG_FILE + "\" \"$dir/dump.rdb\"",
-			"rmdir \"$dir\" 2>/dev/null",
-			"exit 0");
+			// a signal to the shell (e.g. to the whole process group) interrupts the read
+			// below
+			"trap 'kill -9 \"$pid\" 2>/dev/null' HUP INT TERM", "echo \"$pid\"", "read -r _ignored",
+			"kill -9 \"$pid\" 2>/dev/null", "wait \"$pid\" 2>/dev/null",
+			"rm -f \"$dir/" + LOG_FILE + "\" \"$dir/dump.rdb\"", "rmdir \"$dir\" 2>/dev/null", "exit 0");
 
 	private static final Duration PROBE_TIMEOUT = Duration.ofMillis(500);
 
 	private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
 
-	/** Between two polls of a bounded wait: short, so that waits end soon after their condition. */
+	/**
+	 * Between two polls of a bounded wait: short, so that waits end soon after their
+	 * condition.
+	 */
 	private static final long POLL_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
 	private static final Pattern PROCESS_ID = Pattern.compile("(?m)^process_id:(\\d+)\\s*$");
@@ -95,11 +98,11 @@ final class RedisServerProcess {
 
 	/**
 	 * Starts a server on {@code port} and waits until it answers.
-	 *
 	 * @param binary the {@code redis-server} executable
 	 * @param port the port to listen on
 	 * @param extraArgs more server arguments, appended after the harness's own
-	 * @param password the password to AUTH with when the server requires one, or {@code null}
+	 * @param password the password to AUTH with when the server requires one, or
+	 * {@code null}
 	 * @param startupTimeout how long to wait for the server to answer
 	 * @throws StartException if the server does not answer in time or exits
 	 */
@@ -109,16 +112,16 @@ final class RedisServerProcess {
 	}
 
 	/**
-	 * Starts a server that listens on {@code host} only, run through a launcher, and waits until
-	 * it answers there.
-	 *
-	 * @param launcher the command that runs the server's command line given after it, in the same
-	 * process (it must exec it, as {@code ip netns exec NAME} does), or an empty list
+	 * Starts a server that listens on {@code host} only, run through a launcher, and
+	 * waits until it answers there.
+	 * @param launcher the command that runs the server's command line given after it, in
+	 * the same process (it must exec it, as {@code ip netns exec NAME} does), or an empty
+	 * list
 	 * @param host the address the server binds and the harness connects to
 	 * @throws StartException if the server does not answer in time or exits
 	 */
-	static RedisServerProcess start(List<String> launcher, String host, Path binary, int port,
-			List<String> extraArgs, String password, Duration startupTimeout) {
+	static RedisServerProcess start(List<String> launcher, String host, Path binary, int port, List<String> extraArgs,
+			String password, Duration startupTimeout) {
 		Path directory;
 		try {
 			directory = Files.createTempDirectory("redis-harness-");
@@ -128,15 +131,14 @@ final class RedisServerProcess {
 		}
 		List<String> command = new ArrayList<>(List.of("sh", "-c", WATCHDOG_SCRIPT, "sh", directory.toString()));
 		command.addAll(launcher);
-		command.addAll(List.of(binary.toString(),
-				"--port", Integer.toString(port), "--bind", host, "--save", "", "--appendonly", "no",
-				"--daemonize", "no", "--dir", directory.toString()));
+		command.addAll(List.of(binary.toString(), "--port", Integer.toString(port), "--bind", host, "--save", "",
+				"--appendonly", "no", "--daemonize", "no", "--dir", directory.toString()));
 		command.addAll(extraArgs);
 		Process watchdog;
 		try {
 			watchdog = new ProcessBuilder(command)
-					.redirectError(ProcessBuilder.Redirect.appendTo(directory.resolve(LOG_FILE).toFile()))
-					.start();
+				.redirectError(ProcessBuilder.Redirect.appendTo(directory.resolve(LOG_FILE).toFile()))
+				.start();
 		}
 		catch (IOException ex) {
 			deleteRecursively(directory);
@@ -210,29 +212,30 @@ final class RedisServerProcess {
 				kill();
 				throw new StartException(failure, output, portTaken);
 			}
-			// Harness code, not a test: a short park between polls inside this bounded loop.
+			// Harness code, not a test: a short park between polls inside this bounded
+			// loop.
 			LockSupport.parkNanos(POLL_INTERVAL_NANOS);
 		}
 	}
 
 	/**
-	 * Whether the server answers PING and, when INFO is readable, reports this process's pid (so a
-	 * stranger that took the port in a race is not mistaken for this server).
+	 * Whether the server answers PING and, when INFO is readable, reports this process's
+	 * pid (so a stranger that took the port in a race is not mistaken for this server).
 	 */
 	private boolean answersPing(String password) {
 		try (RespProbe probe = RespProbe.open(host, port, PROBE_TIMEOUT)) {
 			String pong = probe.command("PING");
 			if (pong.startsWith("-NOAUTH")) {
 				if (password == null) {
-					// it answers, and without the password INFO cannot confirm whose server it is
+					// it answers, and without the password INFO cannot confirm whose
+					// server it is
 					return true;
 				}
 				String auth = probe.command("AUTH", password);
 				if (!"OK".equals(auth)) {
 					String output = log();
 					kill();
-					throw new StartException("redis-server refused the configured password: " + auth, output,
-							false);
+					throw new StartException("redis-server refused the configured password: " + auth, output, false);
 				}
 				pong = probe.command("PING");
 			}
@@ -269,34 +272,30 @@ final class RedisServerProcess {
 	}
 
 	/**
-	 * Sends SIGSTOP to the server and waits until it is stopped (where the platform shows it).
-	 *
+	 * Sends SIGSTOP to the server and waits until it is stopped (where the platform shows
+	 * it).
 	 * @throws IllegalStateException if the server is not running
 	 */
 	synchronized void freeze() {
 		requireRunning("freeze");
 		ProcessSignals.send(pid, "STOP");
-		awaitState(() -> ProcessSignals.state(pid).map(state -> state == 'T' || state == 't').orElse(true),
-				"stopped");
+		awaitState(() -> ProcessSignals.state(pid).map(state -> state == 'T' || state == 't').orElse(true), "stopped");
 	}
 
 	/**
-	 * Sends SIGCONT to the server and waits until it is no longer stopped (where the platform shows
-	 * it).
-	 *
+	 * Sends SIGCONT to the server and waits until it is no longer stopped (where the
+	 * platform shows it).
 	 * @throws IllegalStateException if the server is not running
 	 */
 	synchronized void resume() {
 		requireRunning("resume");
 		ProcessSignals.send(pid, "CONT");
-		awaitState(() -> ProcessSignals.state(pid).map(state -> state != 'T' && state != 't').orElse(true),
-				"resumed");
+		awaitState(() -> ProcessSignals.state(pid).map(state -> state != 'T' && state != 't').orElse(true), "resumed");
 	}
 
 	/**
-	 * Has the watchdog SIGKILL the server, and waits until the server is gone and its directory
-	 * removed. Does nothing if already killed.
-	 *
+	 * Has the watchdog SIGKILL the server, and waits until the server is gone and its
+	 * directory removed. Does nothing if already killed.
 	 * @throws IllegalStateException if the server is still alive after the bounded wait
 	 */
 	synchronized void kill() {
@@ -305,7 +304,8 @@ final class RedisServerProcess {
 		}
 		killed = true;
 		try {
-			// end of file for the watchdog's "read": it SIGKILLs and reaps the server, then exits
+			// end of file for the watchdog's "read": it SIGKILLs and reaps the server,
+			// then exits
 			watchdog.getOutputStream().close();
 		}
 		catch (IOException ex) {
@@ -313,7 +313,8 @@ final class RedisServerProcess {
 		}
 		boolean exited = waitFor(watchdog, STOP_TIMEOUT);
 		if (!exited) {
-			// the watchdog has not reaped the server, so the pid is still the server's own
+			// the watchdog has not reaped the server, so the pid is still the server's
+			// own
 			ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
 			watchdog.destroyForcibly();
 		}
@@ -352,10 +353,11 @@ final class RedisServerProcess {
 		long deadline = System.nanoTime() + STOP_TIMEOUT.toNanos();
 		while (!reached.getAsBoolean()) {
 			if (System.nanoTime() - deadline > 0) {
-				throw new IllegalStateException("redis-server (pid " + pid + ") was not " + what
-						+ " within " + STOP_TIMEOUT);
+				throw new IllegalStateException(
+						"redis-server (pid " + pid + ") was not " + what + " within " + STOP_TIMEOUT);
 			}
-			// Harness code, not a test: a short park between polls inside this bounded loop.
+			// Harness code, not a test: a short park between polls inside this bounded
+			// loop.
 			LockSupport.parkNanos(POLL_INTERVAL_NANOS);
 		}
 	}
@@ -390,8 +392,8 @@ final class RedisServerProcess {
 	}
 
 	/**
-	 * The server did not start. {@link #portTaken()} tells whether another process had the port,
-	 * in which case a new port may succeed.
+	 * The server did not start. {@link #portTaken()} tells whether another process had
+	 * the port, in which case a new port may succeed.
 	 */
 	static final class StartException extends IllegalStateException {
 
@@ -408,5 +410,7 @@ final class RedisServerProcess {
 		boolean portTaken() {
 			return portTaken;
 		}
+
 	}
+
 }

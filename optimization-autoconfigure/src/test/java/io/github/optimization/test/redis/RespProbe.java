@@ -12,15 +12,16 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
- * A minimal RESP client on a plain socket, with no pooling, no reconnection and no client library
- * in between: the harness uses it to see whether a server answers at all, tests use it to send
- * exactly the bytes they mean.
+ * A minimal RESP client on a plain socket, with no pooling, no reconnection and no client
+ * library in between: the harness uses it to see whether a server answers at all, tests
+ * use it to send exactly the bytes they mean.
  *
- * <p>Contract: {@link #command(String...)} sends one command and returns its reply rendered as
- * text: a simple string as is ({@code "PONG"}, {@code "OK"}), an error with its leading
- * {@code '-'} ({@code "-NOAUTH Authentication required."}), an integer as digits, a bulk string as
- * its content, a null as {@code null}. Arrays are not supported. Every read is bounded by the
- * socket timeout given at {@link #open(String, int, Duration)}.
+ * <p>
+ * Contract: {@link #command(String...)} sends one command and returns its reply rendered
+ * as text: a simple string as is ({@code "PONG"}, {@code "OK"}), an error with its
+ * leading {@code '-'} ({@code "-NOAUTH Authentication required."}), an integer as digits,
+ * a bulk string as its content, a null as {@code null}. Arrays are not supported. Every
+ * read is bounded by the socket timeout given at {@link #open(String, int, Duration)}.
  */
 final class RespProbe implements AutoCloseable {
 
@@ -38,10 +39,9 @@ final class RespProbe implements AutoCloseable {
 
 	/**
 	 * Connects to {@code host:port}.
-	 *
 	 * @param timeout bounds the connect and every later read
-	 * @throws IOException if the connection fails (e.g. {@link java.net.ConnectException} when
-	 * nothing listens on the port)
+	 * @throws IOException if the connection fails (e.g. {@link java.net.ConnectException}
+	 * when nothing listens on the port)
 	 */
 	static RespProbe open(String host, int port, Duration timeout) throws IOException {
 		Socket socket = new Socket();
@@ -59,7 +59,6 @@ final class RespProbe implements AutoCloseable {
 
 	/**
 	 * Sends one command and reads its reply (see the class contract for the rendering).
-	 *
 	 * @throws IOException on a socket error, a timeout or a reply that is not understood
 	 */
 	String command(String... arguments) throws IOException {
@@ -131,4 +130,5 @@ final class RespProbe implements AutoCloseable {
 	public void close() throws IOException {
 		socket.close();
 	}
+
 }

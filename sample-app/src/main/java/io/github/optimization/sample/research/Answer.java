@@ -5,8 +5,8 @@ import java.time.Instant;
 import io.github.optimization.llm.LlmUsage;
 
 /**
- * What the (simulated) provider answered, with the usage the cache counts: a miss adds the
- * tokens and cost to {@code optimization.llm.*.spent}, every later hit adds them to
+ * What the (simulated) provider answered, with the usage the cache counts: a miss adds
+ * the tokens and cost to {@code optimization.llm.*.spent}, every later hit adds them to
  * {@code optimization.llm.*.saved}.
  *
  * @param topic the topic asked about

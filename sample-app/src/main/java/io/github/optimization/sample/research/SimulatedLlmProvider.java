@@ -11,9 +11,9 @@ import org.springframework.stereotype.Component;
 /**
  * Stands in for a paid LLM API: each call takes {@code sample.llm.latency}, reports
  * {@code sample.llm.input-tokens} and {@code sample.llm.output-tokens}, and fails with
- * probability {@code sample.llm.failure-rate}. The latency and failure rate can be changed
- * while the app runs ({@code POST /research/provider}) to watch the cache serve stale
- * answers while the provider is down.
+ * probability {@code sample.llm.failure-rate}. The latency and failure rate can be
+ * changed while the app runs ({@code POST /research/provider}) to watch the cache serve
+ * stale answers while the provider is down.
  */
 @Component
 public class SimulatedLlmProvider {
@@ -38,7 +38,8 @@ public class SimulatedLlmProvider {
 	}
 
 	/**
-	 * Answer a question, as a provider would: slowly, at a price, and sometimes not at all.
+	 * Answer a question, as a provider would: slowly, at a price, and sometimes not at
+	 * all.
 	 * @param question the question
 	 * @return the answer
 	 * @throws LlmProviderException when the simulated provider fails
@@ -47,13 +48,12 @@ public class SimulatedLlmProvider {
 		this.calls.incrementAndGet();
 		simulateLatency();
 		if (this.failureRate > 0 && ThreadLocalRandom.current().nextDouble() < this.failureRate) {
-			throw new LlmProviderException("The LLM provider is overloaded (simulated, failure rate "
-					+ this.failureRate + ")");
+			throw new LlmProviderException(
+					"The LLM provider is overloaded (simulated, failure rate " + this.failureRate + ")");
 		}
 		String text = "[" + question.model() + ", t=" + question.temperature() + "] A short study of "
 				+ question.topic() + ", written as instructed: " + question.systemPrompt();
-		return new Answer(question.topic(), text, question.model(), this.inputTokens, this.outputTokens,
-				Instant.now());
+		return new Answer(question.topic(), text, question.model(), this.inputTokens, this.outputTokens, Instant.now());
 	}
 
 	/**
