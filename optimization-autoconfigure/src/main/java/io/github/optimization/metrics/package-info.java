@@ -1,0 +1,4 @@
+/**
+ * Meter binders of the cache and the names of every meter the starter publishes.
+ */
+package io.github.optimization.metrics;
