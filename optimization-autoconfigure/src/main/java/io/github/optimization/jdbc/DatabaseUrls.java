@@ -6,7 +6,7 @@ import java.util.regex.Pattern;
  * Safe descriptions of JDBC URLs for log lines: the database product, host, port and
  * database, never credentials.
  */
-public final class DatabaseUrls {
+final class DatabaseUrls {
 
 	private static final Pattern PASSWORD = Pattern.compile("(?i)(password|pwd)=[^&;\\s]*");
 

@@ -13,7 +13,7 @@ import net.ttddyy.dsproxy.listener.QueryExecutionListener;
  * execution is counted, and each slow statement text logged once. Fast executions cost
  * one comparison.
  */
-public class SlowQueryListener implements QueryExecutionListener {
+class SlowQueryListener implements QueryExecutionListener {
 
 	private final Duration threshold;
 

@@ -35,7 +35,7 @@ import org.apache.commons.logging.LogFactory;
  * parameters were bound, and the SQL text is logged with its literals masked. With
  * parameters asked for, the line has the text as sent and every bound value.
  */
-public class SlowQueryLog {
+class SlowQueryLog {
 
 	/** How many distinct statement texts are remembered (and so logged) at most. */
 	public static final int REMEMBERED_STATEMENTS = 10_000;

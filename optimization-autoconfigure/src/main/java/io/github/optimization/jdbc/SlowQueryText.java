@@ -11,7 +11,7 @@ package io.github.optimization.jdbc;
  * strings, PostgreSQL dollar-quoted strings, and numbers not part of an identifier are
  * masked.
  */
-public final class SlowQueryText {
+final class SlowQueryText {
 
 	private SlowQueryText() {
 	}

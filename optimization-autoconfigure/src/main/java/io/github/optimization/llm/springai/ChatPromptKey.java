@@ -46,7 +46,7 @@ import org.springframework.beans.BeanUtils;
  * </ul>
  * Message metadata and the ChatClient's request context are not part of it. Thread-safe.
  */
-public final class ChatPromptKey {
+final class ChatPromptKey {
 
 	private static final ObjectMapper OPTIONS = JsonMapper.builder()
 		.serializationInclusion(JsonInclude.Include.NON_NULL)
