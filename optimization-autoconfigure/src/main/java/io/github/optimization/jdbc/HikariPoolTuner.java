@@ -72,6 +72,17 @@ public class HikariPoolTuner {
 		nameIfUnnamed(dataSource);
 		List<String> changes = new ArrayList<>();
 		List<String> kept = new ArrayList<>();
+		tuneSizing(dataSource, changes, kept);
+		tuneLifetimes(dataSource, changes, kept);
+		tuneChecks(dataSource, changes, kept);
+		if (!changes.isEmpty() && logger.isInfoEnabled()) {
+			logger.info("HikariCP pool '" + poolName(dataSource, name) + "' tuned: " + String.join(", ", changes)
+					+ (kept.isEmpty() ? "" : "; kept as configured: " + String.join(", ", kept)));
+		}
+		return changes;
+	}
+
+	private void tuneSizing(HikariDataSource dataSource, List<String> changes, List<String> kept) {
 		if (isDefault("maximum-pool-size", dataSource.getMaximumPoolSize(), this.hikariDefaults.getMaximumPoolSize())) {
 			int size = this.defaults.poolSize();
 			dataSource.setMaximumPoolSize(size);
@@ -91,6 +102,9 @@ public class HikariPoolTuner {
 		else {
 			kept.add("connectionTimeout " + dataSource.getConnectionTimeout() + "ms");
 		}
+	}
+
+	private void tuneLifetimes(HikariDataSource dataSource, List<String> changes, List<String> kept) {
 		if (isDefault("max-lifetime", dataSource.getMaxLifetime(), this.hikariDefaults.getMaxLifetime())) {
 			dataSource.setMaxLifetime(this.defaults.getMaxLifetime().toMillis());
 			changes.add("maxLifetime " + dataSource.getMaxLifetime() + "ms");
@@ -112,6 +126,9 @@ public class HikariPoolTuner {
 		else {
 			kept.add("keepaliveTime " + dataSource.getKeepaliveTime() + "ms");
 		}
+	}
+
+	private void tuneChecks(HikariDataSource dataSource, List<String> changes, List<String> kept) {
 		Duration leakDetection = this.defaults.getLeakDetectionThreshold();
 		if (isDefault("leak-detection-threshold", dataSource.getLeakDetectionThreshold(),
 				this.hikariDefaults.getLeakDetectionThreshold())) {
@@ -128,11 +145,6 @@ public class HikariPoolTuner {
 			dataSource.setInitializationFailTimeout(-1);
 			changes.add("initializationFailTimeout -1 (starts while the database is down)");
 		}
-		if (!changes.isEmpty() && logger.isInfoEnabled()) {
-			logger.info("HikariCP pool '" + poolName(dataSource, name) + "' tuned: " + String.join(", ", changes)
-					+ (kept.isEmpty() ? "" : "; kept as configured: " + String.join(", ", kept)));
-		}
-		return changes;
 	}
 
 	private boolean isDefault(String property, long value, long hikariDefault) {

@@ -64,6 +64,23 @@ public class TieredCacheMeterBinder extends CacheMeterBinder<TieredCache> {
 
 	@Override
 	protected void bindImplementationSpecificMetrics(MeterRegistry registry) {
+		bindLookupMetrics(registry);
+		bindL2Metrics(registry);
+		bindFreshnessMetrics(registry);
+		for (RejectReason reason : RejectReason.values()) {
+			FunctionCounter.builder(MeterNames.CACHE_CODEC_REJECTS, this.stats, (stats) -> stats.rejects(reason))
+				.tags(getTagsWithCacheName())
+				.tag("reason", reason.tagValue())
+				.description("Values refused by the codec")
+				.register(registry);
+		}
+		TieredCache cache = getCache();
+		if (cache != null && cache.isTwoLevel() && cache.getSpec().clusterSingleFlight()) {
+			bindLockMetrics(registry);
+		}
+	}
+
+	private void bindLookupMetrics(MeterRegistry registry) {
 		TieredCacheStatistics s = this.stats;
 		FunctionCounter.builder(MeterNames.CACHE_HITS, s, TieredCacheStatistics::l1Hits)
 			.tags(getTagsWithCacheName())
@@ -93,6 +110,10 @@ public class TieredCacheMeterBinder extends CacheMeterBinder<TieredCache> {
 			.tag("result", "failure")
 			.description("Loader calls after a miss")
 			.register(registry);
+	}
+
+	private void bindL2Metrics(MeterRegistry registry) {
+		TieredCacheStatistics s = this.stats;
 		FunctionTimer
 			.builder(MeterNames.CACHE_L2_REQUESTS, s, TieredCacheStatistics::l2Requests, TieredCacheStatistics::l2Nanos,
 					TimeUnit.NANOSECONDS)
@@ -116,6 +137,10 @@ public class TieredCacheMeterBinder extends CacheMeterBinder<TieredCache> {
 			.description("Loaded values written back to Redis and deleted again because another instance "
 					+ "changed the key just before")
 			.register(registry);
+	}
+
+	private void bindFreshnessMetrics(MeterRegistry registry) {
+		TieredCacheStatistics s = this.stats;
 		FunctionCounter.builder(MeterNames.CACHE_STALE_SERVED, s, TieredCacheStatistics::staleServedWhileRevalidating)
 			.tags(getTagsWithCacheName())
 			.tag("reason", "revalidate")
@@ -137,17 +162,6 @@ public class TieredCacheMeterBinder extends CacheMeterBinder<TieredCache> {
 					.description("Background refreshes of entries that were stale or close to expiry")
 					.register(registry);
 			}
-		}
-		for (RejectReason reason : RejectReason.values()) {
-			FunctionCounter.builder(MeterNames.CACHE_CODEC_REJECTS, s, (stats) -> stats.rejects(reason))
-				.tags(getTagsWithCacheName())
-				.tag("reason", reason.tagValue())
-				.description("Values refused by the codec")
-				.register(registry);
-		}
-		TieredCache cache = getCache();
-		if (cache != null && cache.isTwoLevel() && cache.getSpec().clusterSingleFlight()) {
-			bindLockMetrics(registry);
 		}
 	}
 

@@ -131,7 +131,13 @@ public final class CacheKeyEncoder {
 		else if (key instanceof String s) {
 			appendEscaped(sb, s);
 		}
-		else if (key instanceof Long) {
+		else if (!appendScalar(sb, key)) {
+			appendStructured(sb, key);
+		}
+	}
+
+	private static boolean appendScalar(StringBuilder sb, Object key) {
+		if (key instanceof Long) {
 			sb.append("#l").append(key);
 		}
 		else if (key instanceof Integer) {
@@ -170,7 +176,14 @@ public final class CacheKeyEncoder {
 			sb.append("#e");
 			appendEscaped(sb, e.getDeclaringClass().getName() + "." + e.name());
 		}
-		else if (key instanceof MethodKey mk) {
+		else {
+			return false;
+		}
+		return true;
+	}
+
+	private static void appendStructured(StringBuilder sb, Object key) {
+		if (key instanceof MethodKey mk) {
 			sb.append("#m");
 			appendEscaped(sb, mk.method());
 			appendComposite(sb, "#(", mk.args());
@@ -189,40 +202,48 @@ public final class CacheKeyEncoder {
 			appendComposite(sb, "#L(", list.toArray());
 		}
 		else if (key instanceof Set<?> set) {
-			// Equal sets encode equally whatever their iteration order.
-			String[] parts = new String[set.size()];
-			int i = 0;
-			for (Object element : set) {
-				StringBuilder part = new StringBuilder();
-				append(part, element);
-				parts[i++] = part.toString();
-			}
-			Arrays.sort(parts);
-			sb.append("#S(");
-			for (int j = 0; j < parts.length; j++) {
-				if (j > 0) {
-					sb.append(',');
-				}
-				sb.append(parts[j]);
-			}
-			sb.append(')');
+			appendSet(sb, set);
 		}
 		else if (key instanceof Map<?, ?> map) {
 			sb.append("#M");
 			appendEscaped(sb, canonicalJson(map));
 		}
 		else {
-			String json = canonicalJson(key);
-			if ("{}".equals(json)) {
-				throw new IllegalArgumentException("Cache key of type " + key.getClass().getName()
-						+ " has no properties that tell keys apart; give it fields or getters, or use a key "
-						+ "expression that yields strings, numbers or records");
-			}
-			sb.append("#o");
-			appendEscaped(sb, key.getClass().getName());
-			sb.append('#');
-			appendEscaped(sb, json);
+			appendObject(sb, key);
 		}
+	}
+
+	private static void appendSet(StringBuilder sb, Set<?> set) {
+		// Equal sets encode equally whatever their iteration order.
+		String[] parts = new String[set.size()];
+		int i = 0;
+		for (Object element : set) {
+			StringBuilder part = new StringBuilder();
+			append(part, element);
+			parts[i++] = part.toString();
+		}
+		Arrays.sort(parts);
+		sb.append("#S(");
+		for (int j = 0; j < parts.length; j++) {
+			if (j > 0) {
+				sb.append(',');
+			}
+			sb.append(parts[j]);
+		}
+		sb.append(')');
+	}
+
+	private static void appendObject(StringBuilder sb, Object key) {
+		String json = canonicalJson(key);
+		if ("{}".equals(json)) {
+			throw new IllegalArgumentException("Cache key of type " + key.getClass().getName()
+					+ " has no properties that tell keys apart; give it fields or getters, or use a key "
+					+ "expression that yields strings, numbers or records");
+		}
+		sb.append("#o");
+		appendEscaped(sb, key.getClass().getName());
+		sb.append('#');
+		appendEscaped(sb, json);
 	}
 
 	private static void appendComposite(StringBuilder sb, String open, Object[] parts) {
