@@ -6,8 +6,10 @@ import java.time.Duration;
 import io.github.optimization.cache.InvalidCacheSpecException;
 import io.github.optimization.cache.L2Guard;
 import io.github.optimization.cache.L2Store;
+import io.github.optimization.cache.redis.RedisConnectionSettings;
 import io.github.optimization.cache.redis.RedisInvalidationBus;
 import io.github.optimization.cache.redis.RedisL2Store;
+import io.github.optimization.cache.redis.TieredCacheRedisConnection;
 import io.github.optimization.resilience.CircuitBreakerL2Guard;
 import io.github.optimization.resilience.GuardedInvalidationPublisher;
 import io.github.optimization.resilience.RedisCircuitBreakerDefaults;
@@ -45,10 +47,20 @@ class TieredCacheRedisConfiguration {
 	TieredCacheRedisConnection tieredCacheRedisConnection(RedisConnectionFactory connectionFactory,
 			TieredCacheProperties properties) {
 		validate(properties);
-		Duration connect = properties.getRedis().getConnectTimeout();
+		return new TieredCacheRedisConnection(connectionFactory, connectionSettings(properties));
+	}
+
+	/**
+	 * The connection's settings. The invalidation subscription's commands (SUBSCRIBE,
+	 * PING) may wait the longer of the connect and the pong timeout.
+	 */
+	private static RedisConnectionSettings connectionSettings(TieredCacheProperties properties) {
+		TieredCacheProperties.Redis redis = properties.getRedis();
+		Duration connect = redis.getConnectTimeout();
 		Duration pong = properties.getInvalidation().getPongTimeout();
-		return new TieredCacheRedisConnection(connectionFactory, properties.getRedis(),
-				(pong.compareTo(connect) > 0) ? pong : connect);
+		return new RedisConnectionSettings(redis.isDedicatedConnection(), redis.getCommandTimeout(), connect,
+				(pong.compareTo(connect) > 0) ? pong : connect, redis.getReconnectDelayMax(),
+				redis.getRequestQueueSize());
 	}
 
 	@Bean
@@ -91,10 +103,7 @@ class TieredCacheRedisConfiguration {
 		TieredCacheProperties.Invalidation settings = properties.getInvalidation();
 		String channel = (settings.getChannel() != null) ? settings.getChannel()
 				: properties.getRedis().getKeyPrefix() + "invalidations";
-		LettuceConnectionFactory lettuce = connection.getDedicatedFactory();
-		if (lettuce == null && connection.getConnectionFactory() instanceof LettuceConnectionFactory shared) {
-			lettuce = shared;
-		}
+		LettuceConnectionFactory lettuce = connection.getLettuceFactory().orElse(null);
 		if (lettuce == null) {
 			return null;
 		}
