@@ -12,6 +12,7 @@ import io.github.optimization.cache.redis.RedisL2Store;
 import io.github.optimization.cache.redis.TieredCacheRedisConnection;
 import io.github.optimization.resilience.CircuitBreakerL2Guard;
 import io.github.optimization.resilience.GuardedInvalidationPublisher;
+import io.github.optimization.resilience.GuardedRunIdSource;
 import io.github.optimization.resilience.RedisCircuitBreakerDefaults;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
@@ -117,7 +118,7 @@ class TieredCacheRedisConfiguration {
 				return cluster.connectPubSub(codec);
 			}
 			return ((RedisClient) client).connectPubSub(codec);
-		}, new GuardedInvalidationPublisher(store, guard), () -> probeAndReadRunId(guard, connection));
+		}, new GuardedInvalidationPublisher(store, guard), new GuardedRunIdSource(guard, connection));
 	}
 
 	@Bean
@@ -187,30 +188,6 @@ class TieredCacheRedisConfiguration {
 		if (!(value > 0 && value <= 100)) {
 			throw new InvalidCacheSpecException(property, "must be above 0 and at most 100, was " + value);
 		}
-	}
-
-	/**
-	 * The watchdog's periodic look at Redis. While the breaker is half-open it also sends
-	 * a PING through the breaker, so an instance that serves only L1 hits still finds out
-	 * that Redis is back. While it is open, Redis is not touched.
-	 */
-	static String probeAndReadRunId(L2Guard guard, TieredCacheRedisConnection connection) {
-		String state = guard.state();
-		if ("OPEN".equals(state) || "FORCED_OPEN".equals(state)) {
-			return null;
-		}
-		if ("HALF_OPEN".equals(state) && guard.tryAcquire()) {
-			long start = System.nanoTime();
-			try {
-				connection.pingOrThrow();
-				guard.onSuccess(System.nanoTime() - start);
-			}
-			catch (RuntimeException ex) {
-				guard.onError(System.nanoTime() - start, ex);
-				return null;
-			}
-		}
-		return connection.runId();
 	}
 
 }
