@@ -18,7 +18,6 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.cluster.RedisClusterClient;
 
 import io.github.optimization.cache.TieredCacheManager;
 
@@ -31,7 +30,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
  * The Redis level of the tiered caches, when spring-data-redis is present and a
@@ -104,21 +102,13 @@ class TieredCacheRedisConfiguration {
 		TieredCacheProperties.Invalidation settings = properties.getInvalidation();
 		String channel = (settings.getChannel() != null) ? settings.getChannel()
 				: properties.getRedis().getKeyPrefix() + "invalidations";
-		LettuceConnectionFactory lettuce = connection.getLettuceFactory().orElse(null);
-		if (lettuce == null) {
-			return null;
-		}
-		LettuceConnectionFactory factory = lettuce;
 		RedisInvalidationBus.Settings busSettings = new RedisInvalidationBus.Settings(channel,
 				settings.getPingInterval(), settings.getPongTimeout(), settings.getQueueCapacity(),
 				(int) settings.getMaxMessageSize().toBytes());
-		return new RedisInvalidationBus(busSettings, factory.getNativeClient(), (codec) -> {
-			Object client = factory.getNativeClient();
-			if (client instanceof RedisClusterClient cluster) {
-				return cluster.connectPubSub(codec);
-			}
-			return ((RedisClient) client).connectPubSub(codec);
-		}, new GuardedInvalidationPublisher(store, guard), new GuardedRunIdSource(guard, connection));
+		return connection.getLettuceFactory()
+			.map((lettuce) -> RedisInvalidationBus.subscribingWith(busSettings, lettuce,
+					new GuardedInvalidationPublisher(store, guard), new GuardedRunIdSource(guard, connection)))
+			.orElse(null);
 	}
 
 	@Bean
