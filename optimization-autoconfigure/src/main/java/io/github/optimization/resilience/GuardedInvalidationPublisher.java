@@ -28,19 +28,7 @@ public final class GuardedInvalidationPublisher implements RedisInvalidationBus.
 
 	@Override
 	public boolean publish(byte[] channel, byte[] message) {
-		if (!this.guard.tryAcquire()) {
-			return false;
-		}
-		long start = System.nanoTime();
-		try {
-			this.store.publish(channel, message);
-			this.guard.onSuccess(System.nanoTime() - start);
-			return true;
-		}
-		catch (RuntimeException ex) {
-			this.guard.onError(System.nanoTime() - start, ex);
-			return false;
-		}
+		return this.guard.tryAcquire() && GuardedCall.run(this.guard, () -> this.store.publish(channel, message));
 	}
 
 }

@@ -2,9 +2,9 @@ package io.github.optimization.autoconfigure.health;
 
 import io.github.optimization.autoconfigure.cache.TieredCacheAutoConfiguration;
 import io.github.optimization.autoconfigure.cache.TieredCacheProperties;
-import io.github.optimization.autoconfigure.cache.TieredCacheRedisConnection;
 import io.github.optimization.cache.TieredCacheManager;
 import io.github.optimization.cache.redis.InvalidationBusState;
+import io.github.optimization.cache.redis.TieredCacheRedisConnection;
 import io.github.optimization.health.TieredCacheHealth;
 import io.github.optimization.health.TieredCacheHealthIndicator;
 

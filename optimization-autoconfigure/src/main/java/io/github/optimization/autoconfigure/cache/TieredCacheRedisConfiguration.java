@@ -6,16 +6,18 @@ import java.time.Duration;
 import io.github.optimization.cache.InvalidCacheSpecException;
 import io.github.optimization.cache.L2Guard;
 import io.github.optimization.cache.L2Store;
+import io.github.optimization.cache.redis.RedisConnectionSettings;
 import io.github.optimization.cache.redis.RedisInvalidationBus;
 import io.github.optimization.cache.redis.RedisL2Store;
+import io.github.optimization.cache.redis.TieredCacheRedisConnection;
 import io.github.optimization.resilience.CircuitBreakerL2Guard;
 import io.github.optimization.resilience.GuardedInvalidationPublisher;
+import io.github.optimization.resilience.GuardedRunIdSource;
 import io.github.optimization.resilience.RedisCircuitBreakerDefaults;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.cluster.RedisClusterClient;
 
 import io.github.optimization.cache.TieredCacheManager;
 
@@ -28,7 +30,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
  * The Redis level of the tiered caches, when spring-data-redis is present and a
@@ -45,10 +46,20 @@ class TieredCacheRedisConfiguration {
 	TieredCacheRedisConnection tieredCacheRedisConnection(RedisConnectionFactory connectionFactory,
 			TieredCacheProperties properties) {
 		validate(properties);
-		Duration connect = properties.getRedis().getConnectTimeout();
+		return new TieredCacheRedisConnection(connectionFactory, connectionSettings(properties));
+	}
+
+	/**
+	 * The connection's settings. The invalidation subscription's commands (SUBSCRIBE,
+	 * PING) may wait the longer of the connect and the pong timeout.
+	 */
+	private static RedisConnectionSettings connectionSettings(TieredCacheProperties properties) {
+		TieredCacheProperties.Redis redis = properties.getRedis();
+		Duration connect = redis.getConnectTimeout();
 		Duration pong = properties.getInvalidation().getPongTimeout();
-		return new TieredCacheRedisConnection(connectionFactory, properties.getRedis(),
-				(pong.compareTo(connect) > 0) ? pong : connect);
+		return new RedisConnectionSettings(redis.isDedicatedConnection(), redis.getCommandTimeout(), connect,
+				(pong.compareTo(connect) > 0) ? pong : connect, redis.getReconnectDelayMax(),
+				redis.getRequestQueueSize());
 	}
 
 	@Bean
@@ -91,24 +102,13 @@ class TieredCacheRedisConfiguration {
 		TieredCacheProperties.Invalidation settings = properties.getInvalidation();
 		String channel = (settings.getChannel() != null) ? settings.getChannel()
 				: properties.getRedis().getKeyPrefix() + "invalidations";
-		LettuceConnectionFactory lettuce = connection.getDedicatedFactory();
-		if (lettuce == null && connection.getConnectionFactory() instanceof LettuceConnectionFactory shared) {
-			lettuce = shared;
-		}
-		if (lettuce == null) {
-			return null;
-		}
-		LettuceConnectionFactory factory = lettuce;
 		RedisInvalidationBus.Settings busSettings = new RedisInvalidationBus.Settings(channel,
 				settings.getPingInterval(), settings.getPongTimeout(), settings.getQueueCapacity(),
 				(int) settings.getMaxMessageSize().toBytes());
-		return new RedisInvalidationBus(busSettings, factory.getNativeClient(), (codec) -> {
-			Object client = factory.getNativeClient();
-			if (client instanceof RedisClusterClient cluster) {
-				return cluster.connectPubSub(codec);
-			}
-			return ((RedisClient) client).connectPubSub(codec);
-		}, new GuardedInvalidationPublisher(store, guard), () -> probeAndReadRunId(guard, connection));
+		return connection.getLettuceFactory()
+			.map((lettuce) -> RedisInvalidationBus.subscribingWith(busSettings, lettuce,
+					new GuardedInvalidationPublisher(store, guard), new GuardedRunIdSource(guard, connection)))
+			.orElse(null);
 	}
 
 	@Bean
@@ -178,30 +178,6 @@ class TieredCacheRedisConfiguration {
 		if (!(value > 0 && value <= 100)) {
 			throw new InvalidCacheSpecException(property, "must be above 0 and at most 100, was " + value);
 		}
-	}
-
-	/**
-	 * The watchdog's periodic look at Redis. While the breaker is half-open it also sends
-	 * a PING through the breaker, so an instance that serves only L1 hits still finds out
-	 * that Redis is back. While it is open, Redis is not touched.
-	 */
-	static String probeAndReadRunId(L2Guard guard, TieredCacheRedisConnection connection) {
-		String state = guard.state();
-		if ("OPEN".equals(state) || "FORCED_OPEN".equals(state)) {
-			return null;
-		}
-		if ("HALF_OPEN".equals(state) && guard.tryAcquire()) {
-			long start = System.nanoTime();
-			try {
-				connection.pingOrThrow();
-				guard.onSuccess(System.nanoTime() - start);
-			}
-			catch (RuntimeException ex) {
-				guard.onError(System.nanoTime() - start, ex);
-				return null;
-			}
-		}
-		return connection.runId();
 	}
 
 }

@@ -10,11 +10,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import io.github.optimization.autoconfigure.cache.TieredCacheRedisConnection;
 import io.github.optimization.cache.TieredCache;
 import io.github.optimization.cache.ForwardingL2Store;
 import io.github.optimization.cache.L2Store;
 import io.github.optimization.cache.redis.RedisL2Store;
+import io.github.optimization.cache.redis.TieredCacheRedisConnection;
 import io.github.optimization.test.redis.RedisServerExtension;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

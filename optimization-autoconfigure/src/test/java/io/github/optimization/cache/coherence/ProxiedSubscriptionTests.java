@@ -3,10 +3,10 @@ package io.github.optimization.cache.coherence;
 import java.io.IOException;
 import java.time.Duration;
 
-import io.github.optimization.autoconfigure.cache.TieredCacheRedisConnection;
 import io.github.optimization.cache.L2Guard;
 import io.github.optimization.cache.L2Store;
 import io.github.optimization.cache.redis.RedisInvalidationBus;
+import io.github.optimization.cache.redis.TieredCacheRedisConnection;
 import io.github.optimization.resilience.GuardedInvalidationPublisher;
 import io.github.optimization.test.redis.RedisServerExtension;
 import io.lettuce.core.ClientOptions;

@@ -4,10 +4,10 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import io.github.optimization.autoconfigure.cache.TieredCacheRedisConnection;
 import io.github.optimization.cache.ForwardingL2Store;
 import io.github.optimization.cache.L2Store;
 import io.github.optimization.cache.redis.RedisL2Store;
+import io.github.optimization.cache.redis.TieredCacheRedisConnection;
 import io.github.optimization.resilience.CircuitBreakerL2Guard;
 import io.github.optimization.test.redis.RedisServerExtension;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;

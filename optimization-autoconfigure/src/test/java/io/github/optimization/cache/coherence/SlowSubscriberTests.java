@@ -12,13 +12,13 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.github.optimization.autoconfigure.cache.TieredCacheRedisConnection;
 import io.github.optimization.cache.FlushReason;
 import io.github.optimization.cache.InvalidationHandler;
 import io.github.optimization.cache.L2Guard;
 import io.github.optimization.cache.TieredCache;
 import io.github.optimization.cache.L2Store;
 import io.github.optimization.cache.redis.RedisInvalidationBus;
+import io.github.optimization.cache.redis.TieredCacheRedisConnection;
 import io.github.optimization.resilience.GuardedInvalidationPublisher;
 import io.github.optimization.test.redis.RedisServerExtension;
 import io.lettuce.core.ClientOptions;

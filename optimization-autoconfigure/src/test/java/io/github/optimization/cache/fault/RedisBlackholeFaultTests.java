@@ -11,11 +11,11 @@ import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
-import io.github.optimization.autoconfigure.cache.TieredCacheRedisConnection;
 import io.github.optimization.cache.TieredCache;
 import io.github.optimization.cache.TieredCacheStatistics;
 import io.github.optimization.cache.fault.FaultFixture.Database;
 import io.github.optimization.cache.redis.InvalidationBusState;
+import io.github.optimization.cache.redis.TieredCacheRedisConnection;
 import io.github.optimization.test.redis.BlackholeRedisExtension;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.lettuce.core.event.Event;

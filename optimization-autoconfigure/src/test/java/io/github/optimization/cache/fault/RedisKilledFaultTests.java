@@ -5,13 +5,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.github.optimization.autoconfigure.cache.TieredCacheRedisConnection;
 import io.github.optimization.cache.FlushReason;
 import io.github.optimization.cache.TieredCache;
 import io.github.optimization.cache.TieredCacheManager;
 import io.github.optimization.cache.TieredCacheStatistics;
 import io.github.optimization.cache.fault.FaultFixture.Database;
 import io.github.optimization.cache.redis.InvalidationBusState;
+import io.github.optimization.cache.redis.TieredCacheRedisConnection;
 import io.github.optimization.test.redis.RedisServerExtension;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.junit.jupiter.api.Tag;
