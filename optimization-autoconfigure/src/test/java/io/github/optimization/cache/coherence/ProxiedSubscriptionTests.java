@@ -9,6 +9,7 @@ import io.github.optimization.cache.L2Store;
 import io.github.optimization.cache.redis.RedisInvalidationBus;
 import io.github.optimization.resilience.GuardedInvalidationPublisher;
 import io.github.optimization.test.redis.RedisServerExtension;
+import io.github.optimization.test.redis.TcpProxy;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -31,10 +32,9 @@ import static io.github.optimization.cache.coherence.TwoInstances.within;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A's subscription, and only it, goes through a {@link FreezableTcpProxy}; its data
- * connection and B go to Redis directly. The bus is wired like the auto-configuration
- * wires it, with a Lettuce client of its own pointing at the proxy (no hook in the
- * product code).
+ * A's subscription, and only it, goes through a {@link TcpProxy}; its data connection and
+ * B go to Redis directly. The bus is wired like the auto-configuration wires it, with a
+ * Lettuce client of its own pointing at the proxy (no hook in the product code).
  * <ul>
  * <li>F9: the subscriber socket goes silent while the socket stays open. The PING
  * watchdog notices within the ping interval plus the pong timeout, flushes and subscribes
@@ -53,12 +53,12 @@ class ProxiedSubscriptionTests {
 
 	private final ApplicationContextRunner runner = TwoInstances.runner(redis);
 
-	private FreezableTcpProxy proxy;
+	private TcpProxy proxy;
 
 	@BeforeEach
 	void startProxy() throws IOException {
 		redis.flushAll();
-		this.proxy = new FreezableTcpProxy(redis.host(), redis.port());
+		this.proxy = new TcpProxy(redis.host(), redis.port());
 	}
 
 	@AfterEach

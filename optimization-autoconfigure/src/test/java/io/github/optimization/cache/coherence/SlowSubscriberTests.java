@@ -21,6 +21,7 @@ import io.github.optimization.cache.L2Store;
 import io.github.optimization.cache.redis.RedisInvalidationBus;
 import io.github.optimization.resilience.GuardedInvalidationPublisher;
 import io.github.optimization.test.redis.RedisServerExtension;
+import io.github.optimization.test.redis.TcpProxy;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -107,13 +108,13 @@ class SlowSubscriberTests {
 
 	private final ApplicationContextRunner runner = TwoInstances.runner(redis);
 
-	private FreezableTcpProxy proxy;
+	private TcpProxy proxy;
 
 	@BeforeEach
 	void startProxy() throws IOException {
 		redis.flushAll();
 		redis.admin().configSet("client-output-buffer-limit", DEFAULT_PUBSUB_LIMIT);
-		this.proxy = new FreezableTcpProxy(redis.host(), redis.port(), 4096);
+		this.proxy = new TcpProxy(redis.host(), redis.port(), 4096);
 	}
 
 	@AfterEach
