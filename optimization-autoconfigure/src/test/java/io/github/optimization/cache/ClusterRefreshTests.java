@@ -6,14 +6,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.github.optimization.cache.redis.RedisL2Store;
+import io.github.optimization.test.SettableClock;
 import io.github.optimization.test.redis.RedisServerExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -30,21 +26,9 @@ class ClusterRefreshTests {
 
 	private static final Duration TTL = Duration.ofMinutes(10);
 
-	private static LettuceConnectionFactory connectionFactory;
-
 	private final FakeTicker ticker = new FakeTicker();
 
 	private final SettableClock clock = new SettableClock(Instant.parse("2026-01-01T00:00:00Z"));
-
-	@BeforeAll
-	static void connect() {
-		connectionFactory = redis.newConnectionFactory();
-	}
-
-	@AfterAll
-	static void disconnect() {
-		connectionFactory.destroy();
-	}
 
 	private TieredCacheManager instance() {
 		CacheSpec spec = CacheSpec.builder()
@@ -53,9 +37,7 @@ class ClusterRefreshTests {
 			.staleWhileRevalidate(Duration.ofMinutes(5))
 			.clusterSingleFlight(true)
 			.build("t");
-		return TieredCacheManager.builder()
-			.l2Store(new RedisL2Store(connectionFactory))
-			.codec(TwoLevelTieredCacheContractTests.codec())
+		return TwoLevelTieredCacheContractTests.managerBuilder(redis)
 			.ticker(this.ticker)
 			.clock(this.clock)
 			.cache("c", spec)

@@ -12,9 +12,8 @@ import java.util.stream.Collectors;
 
 import io.github.optimization.cache.key.RedisKeyScheme;
 import io.github.optimization.cache.redis.RedisL2Store;
+import io.github.optimization.test.SettableClock;
 import io.github.optimization.test.redis.RedisServerExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -44,7 +43,7 @@ class OutageRepairTests {
 
 	private static final String OLD = "v193";
 
-	private static LettuceConnectionFactory connectionFactory;
+	private final LettuceConnectionFactory connectionFactory = redis.connectionFactory();
 
 	private final FakeTicker ticker = new FakeTicker();
 
@@ -57,25 +56,13 @@ class OutageRepairTests {
 	/** The application's database: what loaders read. */
 	private final AtomicReference<String> database = new AtomicReference<>(OLD);
 
-	@BeforeAll
-	static void connect() {
-		connectionFactory = redis.newConnectionFactory();
-	}
-
-	@AfterAll
-	static void disconnect() {
-		connectionFactory.destroy();
-	}
-
 	@BeforeEach
 	void flush() {
 		redis.flushAll();
 	}
 
 	private TieredCacheManager manager(CacheSpec spec) {
-		return TieredCacheManager.builder()
-			.l2Store(new RedisL2Store(connectionFactory))
-			.codec(TwoLevelTieredCacheContractTests.codec())
+		return TwoLevelTieredCacheContractTests.managerBuilder(redis)
 			.guard(this.breaker)
 			.ticker(this.ticker)
 			.clock(this.clock)

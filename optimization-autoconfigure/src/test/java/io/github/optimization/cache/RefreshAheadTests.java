@@ -21,13 +21,7 @@ class RefreshAheadTests {
 
 	private TieredCache cache(Duration ttl, double jitter, Executor asyncExecutor) {
 		CacheSpec spec = CacheSpec.builder().ttl(ttl).ttlJitter(jitter).refreshAhead(0.2).build("t");
-		return (TieredCache) TieredCacheManager.builder()
-			.cache("c", spec)
-			.ticker(this.ticker)
-			.executor(Runnable::run)
-			.asyncExecutor(asyncExecutor)
-			.build()
-			.getCache("c");
+		return InProcessCaches.cache(spec, this.ticker, asyncExecutor);
 	}
 
 	@Test

@@ -34,13 +34,7 @@ class StaleIfErrorTests {
 
 	private TieredCache cache() {
 		CacheSpec spec = CacheSpec.builder().ttl(TTL).ttlJitter(0).staleIfError(MAX_STALENESS).build("t");
-		return (TieredCache) TieredCacheManager.builder()
-			.cache("c", spec)
-			.ticker(this.ticker)
-			.executor(Runnable::run)
-			.asyncExecutor(this.background)
-			.build()
-			.getCache("c");
+		return InProcessCaches.cache(spec, this.ticker, this.background);
 	}
 
 	@Test

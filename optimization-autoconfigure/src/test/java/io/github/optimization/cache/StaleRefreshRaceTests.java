@@ -25,13 +25,7 @@ class StaleRefreshRaceTests {
 			.staleWhileRevalidate(Duration.ofMinutes(1))
 			.refreshAhead(0.2)
 			.build("t");
-		return (TieredCache) TieredCacheManager.builder()
-			.cache("c", spec)
-			.ticker(this.ticker)
-			.executor(Runnable::run)
-			.asyncExecutor(this.background)
-			.build()
-			.getCache("c");
+		return InProcessCaches.cache(spec, this.ticker, this.background);
 	}
 
 	private TieredCache staleCacheWithQueuedRefresh() {

@@ -6,16 +6,13 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.optimization.cache.key.RedisKeyScheme;
-import io.github.optimization.cache.redis.RedisL2Store;
+import io.github.optimization.test.SettableClock;
 import io.github.optimization.test.redis.RedisServerExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.cache.Cache.ValueRetrievalException;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -37,8 +34,6 @@ class StaleTwoLevelTests {
 
 	private static final Duration MAX_STALENESS = Duration.ofMinutes(5);
 
-	private static LettuceConnectionFactory connectionFactory;
-
 	private final FakeTicker ticker = new FakeTicker();
 
 	private final SettableClock clock = new SettableClock(Instant.parse("2026-01-01T00:00:00Z"));
@@ -48,16 +43,6 @@ class StaleTwoLevelTests {
 	private final Callable<String> failing = () -> {
 		throw new IllegalStateException("provider down");
 	};
-
-	@BeforeAll
-	static void connect() {
-		connectionFactory = redis.newConnectionFactory();
-	}
-
-	@AfterAll
-	static void disconnect() {
-		connectionFactory.destroy();
-	}
 
 	@BeforeEach
 	void flush() {
@@ -72,9 +57,7 @@ class StaleTwoLevelTests {
 			.staleWhileRevalidate(WINDOW)
 			.staleIfError(MAX_STALENESS)
 			.build("t");
-		return (TieredCache) TieredCacheManager.builder()
-			.l2Store(new RedisL2Store(connectionFactory))
-			.codec(TwoLevelTieredCacheContractTests.codec())
+		return (TieredCache) TwoLevelTieredCacheContractTests.managerBuilder(redis)
 			.cache("c", spec)
 			.ticker(this.ticker)
 			.clock(this.clock)

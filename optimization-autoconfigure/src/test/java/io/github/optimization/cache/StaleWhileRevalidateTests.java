@@ -39,13 +39,7 @@ class StaleWhileRevalidateTests {
 
 	private TieredCache cache(java.util.concurrent.Executor asyncExecutor) {
 		CacheSpec spec = CacheSpec.builder().ttl(TTL).ttlJitter(0).staleWhileRevalidate(WINDOW).build("t");
-		return (TieredCache) TieredCacheManager.builder()
-			.cache("c", spec)
-			.ticker(this.ticker)
-			.executor(Runnable::run)
-			.asyncExecutor(asyncExecutor)
-			.build()
-			.getCache("c");
+		return InProcessCaches.cache(spec, this.ticker, asyncExecutor);
 	}
 
 	@Test

@@ -10,9 +10,8 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import io.github.optimization.cache.redis.RedisL2Store;
+import io.github.optimization.test.SettableClock;
 import io.github.optimization.test.redis.RedisServerExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -34,19 +33,9 @@ class TieredCacheGetAllTests {
 
 	private static final List<Long> IDS = IntStream.rangeClosed(1, 10).mapToObj(Long::valueOf).toList();
 
-	private static LettuceConnectionFactory connectionFactory;
+	private final LettuceConnectionFactory connectionFactory = redis.connectionFactory();
 
 	private final List<Set<Long>> loaderCalls = new CopyOnWriteArrayList<>();
-
-	@BeforeAll
-	static void connect() {
-		connectionFactory = redis.newConnectionFactory();
-	}
-
-	@AfterAll
-	static void disconnect() {
-		connectionFactory.destroy();
-	}
 
 	@BeforeEach
 	void flush() {
@@ -54,9 +43,7 @@ class TieredCacheGetAllTests {
 	}
 
 	private static TieredCache cache(CacheSpec spec) {
-		return (TieredCache) TieredCacheManager.builder()
-			.l2Store(new RedisL2Store(connectionFactory))
-			.codec(TwoLevelTieredCacheContractTests.codec())
+		return (TieredCache) TwoLevelTieredCacheContractTests.managerBuilder(redis)
 			.cache("users", spec)
 			.build()
 			.getCache("users");

@@ -10,8 +10,6 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.optimization.cache.redis.RedisL2Store;
 import io.github.optimization.test.redis.RedisServerExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -31,17 +29,7 @@ class TieredCacheRaceTests {
 	@RegisterExtension
 	static final RedisServerExtension redis = new RedisServerExtension();
 
-	private static LettuceConnectionFactory connectionFactory;
-
-	@BeforeAll
-	static void connect() {
-		connectionFactory = redis.newConnectionFactory();
-	}
-
-	@AfterAll
-	static void disconnect() {
-		connectionFactory.destroy();
-	}
+	private final LettuceConnectionFactory connectionFactory = redis.connectionFactory();
 
 	@BeforeEach
 	void flush() {
@@ -241,9 +229,7 @@ class TieredCacheRaceTests {
 			public void cacheCleared(String cacheName) {
 			}
 		};
-		return (TieredCache) TieredCacheManager.builder()
-			.l2Store(new RedisL2Store(connectionFactory))
-			.codec(TwoLevelTieredCacheContractTests.codec())
+		return (TieredCache) TwoLevelTieredCacheContractTests.managerBuilder(redis)
 			.invalidationPublisher(silent)
 			.cache("c", CacheSpec.defaults())
 			.build()

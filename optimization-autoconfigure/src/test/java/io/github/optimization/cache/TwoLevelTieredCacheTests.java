@@ -14,8 +14,6 @@ import io.github.optimization.cache.codec.RejectReason;
 import io.github.optimization.cache.key.RedisKeyScheme;
 import io.github.optimization.cache.redis.RedisL2Store;
 import io.github.optimization.test.redis.RedisServerExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -35,19 +33,7 @@ class TwoLevelTieredCacheTests {
 	@RegisterExtension
 	static final RedisServerExtension redis = new RedisServerExtension();
 
-	private static LettuceConnectionFactory connectionFactory;
-
 	private final FakeTicker ticker = new FakeTicker();
-
-	@BeforeAll
-	static void connect() {
-		connectionFactory = redis.newConnectionFactory();
-	}
-
-	@AfterAll
-	static void disconnect() {
-		connectionFactory.destroy();
-	}
 
 	@BeforeEach
 	void flush() {
@@ -56,11 +42,7 @@ class TwoLevelTieredCacheTests {
 	}
 
 	private TieredCacheManager.Builder manager() {
-		return TieredCacheManager.builder()
-			.l2Store(new RedisL2Store(connectionFactory))
-			.codec(TwoLevelTieredCacheContractTests.codec())
-			.ticker(this.ticker)
-			.executor(Runnable::run);
+		return TwoLevelTieredCacheContractTests.managerBuilder(redis).ticker(this.ticker).executor(Runnable::run);
 	}
 
 	private static byte[] redisKey(String cache, Object key) {

@@ -16,6 +16,7 @@ import io.github.optimization.cache.codec.CodecSettings;
 import io.github.optimization.cache.codec.TypeAllowList;
 import io.github.optimization.cache.L2Store;
 import io.github.optimization.test.BootAutoConfigurations;
+import io.github.optimization.test.SettableClock;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
@@ -51,7 +52,7 @@ class RedisCircuitBreakerStateMachineTests {
 
 	static final RuntimeException REFUSED = new RedisConnectionFailureException("Unable to connect to Redis");
 
-	private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+	private final SettableClock clock = new SettableClock(Instant.parse("2026-01-01T00:00:00Z"));
 
 	private final CircuitBreaker breaker = CircuitBreaker.of("redis",
 			RedisCircuitBreakerDefaults.config(DEFAULTS, this.clock));

@@ -7,12 +7,9 @@ import io.github.optimization.cache.L2Guard;
 import io.github.optimization.cache.L2Store;
 import io.github.optimization.cache.redis.RedisInvalidationBus;
 import io.github.optimization.cache.redis.TieredCacheRedisConnection;
-import io.github.optimization.resilience.GuardedInvalidationPublisher;
 import io.github.optimization.test.redis.RedisServerExtension;
-import io.lettuce.core.ClientOptions;
+import io.github.optimization.test.redis.TcpProxy;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.SocketOptions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,17 +21,15 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
 import static io.github.optimization.cache.FlushReason.WATCHDOG;
-import static io.github.optimization.cache.coherence.TwoInstances.CHANNEL;
 import static io.github.optimization.cache.coherence.TwoInstances.PING_INTERVAL;
 import static io.github.optimization.cache.coherence.TwoInstances.PONG_TIMEOUT;
 import static io.github.optimization.cache.coherence.TwoInstances.within;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A's subscription, and only it, goes through a {@link FreezableTcpProxy}; its data
- * connection and B go to Redis directly. The bus is wired like the auto-configuration
- * wires it, with a Lettuce client of its own pointing at the proxy (no hook in the
- * product code).
+ * A's subscription, and only it, goes through a {@link TcpProxy}; its data connection and
+ * B go to Redis directly. The bus is wired like the auto-configuration wires it, with a
+ * Lettuce client of its own pointing at the proxy (no hook in the product code).
  * <ul>
  * <li>F9: the subscriber socket goes silent while the socket stays open. The PING
  * watchdog notices within the ping interval plus the pong timeout, flushes and subscribes
@@ -53,12 +48,12 @@ class ProxiedSubscriptionTests {
 
 	private final ApplicationContextRunner runner = TwoInstances.runner(redis);
 
-	private FreezableTcpProxy proxy;
+	private TcpProxy proxy;
 
 	@BeforeEach
 	void startProxy() throws IOException {
 		redis.flushAll();
-		this.proxy = new FreezableTcpProxy(redis.host(), redis.port());
+		this.proxy = new TcpProxy(redis.host(), redis.port());
 	}
 
 	@AfterEach
@@ -125,33 +120,20 @@ class ProxiedSubscriptionTests {
 
 	/**
 	 * The invalidation bus as the auto-configuration builds it, except that it subscribes
-	 * with a client of its own that connects to {@code test.subscription-port}.
+	 * through the proxy: see {@link ProxiedSubscription}.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	static class SubscriptionThroughProxy {
 
 		@Bean(destroyMethod = "shutdown")
 		RedisClient subscriptionClient(Environment environment) {
-			RedisURI uri = RedisURI.builder()
-				.withHost(redis.host())
-				.withPort(environment.getRequiredProperty("test.subscription-port", Integer.class))
-				.withTimeout(Duration.ofSeconds(10))
-				.build();
-			RedisClient client = RedisClient.create(uri);
-			client.setOptions(ClientOptions.builder()
-				.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-				.socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(10)).build())
-				.build());
-			return client;
+			return ProxiedSubscription.client(ProxiedSubscription.uri(redis.host(), environment));
 		}
 
 		@Bean(destroyMethod = "close")
 		RedisInvalidationBus tieredCacheInvalidationBus(RedisClient subscriptionClient, L2Store store, L2Guard guard,
 				TieredCacheRedisConnection connection) {
-			RedisInvalidationBus.Settings settings = new RedisInvalidationBus.Settings(CHANNEL, PING_INTERVAL,
-					PONG_TIMEOUT, 10_000, 4096);
-			return new RedisInvalidationBus(settings, subscriptionClient, subscriptionClient::connectPubSub,
-					new GuardedInvalidationPublisher(store, guard), connection::runId);
+			return ProxiedSubscription.bus(subscriptionClient, PONG_TIMEOUT, store, guard, connection);
 		}
 
 	}

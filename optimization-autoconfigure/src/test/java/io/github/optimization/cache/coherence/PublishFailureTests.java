@@ -1,8 +1,6 @@
 package io.github.optimization.cache.coherence;
 
 import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import io.github.optimization.cache.ForwardingL2Store;
 import io.github.optimization.cache.L2Store;
@@ -22,6 +20,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.dao.QueryTimeoutException;
+import org.springframework.util.StringUtils;
 
 import static io.github.optimization.cache.FlushReason.PEER;
 import static io.github.optimization.cache.coherence.Instance.ABSENT;
@@ -180,12 +179,7 @@ class PublishFailureTests {
 	}
 
 	private static int occurrences(String text, String fragment) {
-		Matcher matcher = Pattern.compile(Pattern.quote(fragment)).matcher(text);
-		int count = 0;
-		while (matcher.find()) {
-			count++;
-		}
-		return count;
+		return StringUtils.countOccurrencesOf(text, fragment);
 	}
 
 }

@@ -4,8 +4,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import ch.qos.logback.classic.Level;
@@ -26,6 +24,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.util.StringUtils;
 
 import static io.github.optimization.cache.coherence.TwoInstances.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -164,12 +163,7 @@ class RedisAuthTests {
 	}
 
 	private static int occurrences(String text, String fragment) {
-		Matcher matcher = Pattern.compile(Pattern.quote(fragment)).matcher(text);
-		int count = 0;
-		while (matcher.find()) {
-			count++;
-		}
-		return count;
+		return StringUtils.countOccurrencesOf(text, fragment);
 	}
 
 }

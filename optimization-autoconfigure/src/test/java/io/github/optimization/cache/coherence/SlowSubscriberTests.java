@@ -19,12 +19,9 @@ import io.github.optimization.cache.TieredCache;
 import io.github.optimization.cache.L2Store;
 import io.github.optimization.cache.redis.RedisInvalidationBus;
 import io.github.optimization.cache.redis.TieredCacheRedisConnection;
-import io.github.optimization.resilience.GuardedInvalidationPublisher;
 import io.github.optimization.test.redis.RedisServerExtension;
-import io.lettuce.core.ClientOptions;
+import io.github.optimization.test.redis.TcpProxy;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.SocketOptions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -107,13 +104,13 @@ class SlowSubscriberTests {
 
 	private final ApplicationContextRunner runner = TwoInstances.runner(redis);
 
-	private FreezableTcpProxy proxy;
+	private TcpProxy proxy;
 
 	@BeforeEach
 	void startProxy() throws IOException {
 		redis.flushAll();
 		redis.admin().configSet("client-output-buffer-limit", DEFAULT_PUBSUB_LIMIT);
-		this.proxy = new FreezableTcpProxy(redis.host(), redis.port(), 4096);
+		this.proxy = new TcpProxy(redis.host(), redis.port(), 4096);
 	}
 
 	@AfterEach
@@ -399,35 +396,22 @@ class SlowSubscriberTests {
 
 	/**
 	 * The invalidation bus as the auto-configuration builds it, except that it subscribes
-	 * with a client of its own that connects to {@code test.subscription-port} under a
-	 * name, and waits {@link #A_PONG_TIMEOUT} for a PING.
+	 * through the proxy (see {@link ProxiedSubscription}) under a name, and waits
+	 * {@link #A_PONG_TIMEOUT} for a PING.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	static class SubscriptionThroughProxy {
 
 		@Bean(destroyMethod = "shutdown")
 		RedisClient subscriptionClient(Environment environment) {
-			RedisURI uri = RedisURI.builder()
-				.withHost(redis.host())
-				.withPort(environment.getRequiredProperty("test.subscription-port", Integer.class))
-				.withClientName(A_SUBSCRIPTION)
-				.withTimeout(Duration.ofSeconds(10))
-				.build();
-			RedisClient client = RedisClient.create(uri);
-			client.setOptions(ClientOptions.builder()
-				.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-				.socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(10)).build())
-				.build());
-			return client;
+			return ProxiedSubscription
+				.client(ProxiedSubscription.uri(redis.host(), environment).withClientName(A_SUBSCRIPTION));
 		}
 
 		@Bean(destroyMethod = "close")
 		RedisInvalidationBus tieredCacheInvalidationBus(RedisClient subscriptionClient, L2Store store, L2Guard guard,
 				TieredCacheRedisConnection connection) {
-			RedisInvalidationBus.Settings settings = new RedisInvalidationBus.Settings(CHANNEL, PING_INTERVAL,
-					A_PONG_TIMEOUT, 10_000, 4096);
-			return new RedisInvalidationBus(settings, subscriptionClient, subscriptionClient::connectPubSub,
-					new GuardedInvalidationPublisher(store, guard), connection::runId);
+			return ProxiedSubscription.bus(subscriptionClient, A_PONG_TIMEOUT, store, guard, connection);
 		}
 
 	}

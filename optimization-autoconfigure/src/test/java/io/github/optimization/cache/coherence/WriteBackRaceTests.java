@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import io.github.optimization.cache.FlushReason;
 import io.github.optimization.cache.key.RedisKeyScheme;
 import io.github.optimization.test.redis.RedisServerExtension;
+import io.github.optimization.test.redis.TcpProxy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,12 +38,12 @@ class WriteBackRaceTests {
 
 	private final ApplicationContextRunner runner = TwoInstances.runner(redis);
 
-	private FreezableTcpProxy proxy;
+	private TcpProxy proxy;
 
 	@BeforeEach
 	void start() throws IOException {
 		redis.flushAll();
-		this.proxy = new FreezableTcpProxy(redis.host(), redis.port());
+		this.proxy = new TcpProxy(redis.host(), redis.port());
 	}
 
 	@AfterEach

@@ -18,6 +18,7 @@ import io.github.optimization.cache.fault.FaultFixture.Database;
 import io.github.optimization.cache.redis.InvalidationBusState;
 import io.github.optimization.resilience.CircuitBreakerL2Guard;
 import io.github.optimization.test.redis.RedisServerExtension;
+import io.github.optimization.test.redis.TcpProxy;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
@@ -48,9 +49,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * F6: Redis answers, but slowly. The cache's connection (data and subscription) goes
- * through a {@link DelayingTcpProxy} that adds a fixed delay to every response; the
- * harness's admin connection does not. The breaker's slow-call threshold is 80 % of the
- * command timeout.
+ * through a {@link TcpProxy} that adds a fixed delay to every response; the harness's
+ * admin connection does not. The breaker's slow-call threshold is 80 % of the command
+ * timeout.
  * <ul>
  * <li>50 ms, with a timeout of 500 ms (threshold 400 ms): well below the threshold.
  * Nothing opens, values still come from Redis, and a call costs about the added
@@ -102,12 +103,12 @@ class RedisSlowFaultTests {
 	@RegisterExtension
 	static final RedisServerExtension redis = new RedisServerExtension();
 
-	private DelayingTcpProxy proxy;
+	private TcpProxy proxy;
 
 	@BeforeEach
 	void startProxy() throws IOException {
 		redis.flushAll();
-		this.proxy = new DelayingTcpProxy(redis.host(), redis.port());
+		this.proxy = new TcpProxy(redis.host(), redis.port());
 	}
 
 	@AfterEach

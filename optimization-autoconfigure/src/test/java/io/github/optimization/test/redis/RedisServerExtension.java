@@ -57,7 +57,8 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * <p>
  * <b>Connections.</b> {@link #admin()} and {@link #adminBytes()} are the harness's own
  * connections (for arranging and checking state), separate from the code under test,
- * which should get its own through {@link #newConnectionFactory()} or {@link #uri()}.
+ * which should get its own through {@link #connectionFactory()} (one the tests share,
+ * closed with the server), {@link #newConnectionFactory()} or {@link #uri()}.
  */
 public final class RedisServerExtension
 		implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback, AutoCloseable {
@@ -83,6 +84,8 @@ public final class RedisServerExtension
 	private RedisServerProcess process;
 
 	private AdminConnections admin;
+
+	private LettuceConnectionFactory sharedFactory;
 
 	/** A harness with the default server arguments and no password. */
 	public RedisServerExtension() {
@@ -207,13 +210,15 @@ public final class RedisServerExtension
 	}
 
 	/**
-	 * Stops the server (if running), closes the admin connections and forgets the port.
-	 * Idempotent. Connection factories from {@link #newConnectionFactory()} are the
-	 * caller's to destroy.
+	 * Destroys the {@link #connectionFactory() shared connection factory}, stops the
+	 * server (if running), closes the admin connections and forgets the port. Idempotent.
+	 * Connection factories from {@link #newConnectionFactory()} are the caller's to
+	 * destroy.
 	 */
 	@Override
 	public synchronized void close() {
 		try {
+			destroySharedFactory();
 			if (process != null) {
 				process.kill();
 			}
@@ -226,6 +231,22 @@ public final class RedisServerExtension
 			process = null;
 			started = false;
 			owner = null;
+		}
+	}
+
+	/**
+	 * Destroys the shared connection factory, if any; a failure there stops nothing else.
+	 */
+	private void destroySharedFactory() {
+		LettuceConnectionFactory factory = sharedFactory;
+		sharedFactory = null;
+		if (factory != null) {
+			try {
+				factory.destroy();
+			}
+			catch (RuntimeException ex) {
+				// the server is stopped anyway
+			}
 		}
 	}
 
@@ -367,6 +388,22 @@ public final class RedisServerExtension
 	 */
 	public synchronized RedisCommands<byte[], byte[]> adminBytes() {
 		return adminConnections().bytes();
+	}
+
+	/**
+	 * The connection factory the tests share while this server runs: made by
+	 * {@link #newConnectionFactory()} on first use and destroyed by {@link #close()}, so
+	 * the caller must not destroy it. With the extension on a {@code static} field, a
+	 * test class may take it in a field initializer, as the server is started before any
+	 * test instance is made.
+	 * @throws IllegalStateException if the server was never started or has been closed
+	 */
+	public synchronized LettuceConnectionFactory connectionFactory() {
+		requireProcess();
+		if (sharedFactory == null) {
+			sharedFactory = newConnectionFactory();
+		}
+		return sharedFactory;
 	}
 
 	/**

@@ -181,6 +181,22 @@ class RedisServerExtensionTests {
 	}
 
 	@Test
+	void theSharedConnectionFactoryIsOneForTheServerAndIsDestroyedWithIt() {
+		LettuceConnectionFactory shared;
+		try (RedisServerExtension server = new RedisServerExtension()) {
+			server.start();
+			shared = server.connectionFactory();
+			assertThat(server.connectionFactory()).isSameAs(shared);
+			try (RedisConnection connection = shared.getConnection()) {
+				connection.stringCommands().set(KEY, bytes("v"));
+				assertThat(server.admin().get("harness:key")).isEqualTo("v");
+			}
+			assertThat(shared.isRunning()).isTrue();
+		}
+		assertThat(shared.isRunning()).as("destroyed by close()").isFalse();
+	}
+
+	@Test
 	void requirePassMakesTheServerDemandAuthenticationAndAdminAuthenticates() throws IOException {
 		try (RedisServerExtension secured = new RedisServerExtension().withArgs("--requirepass", "s3cret")
 			.withPassword("s3cret")) {

@@ -1,4 +1,4 @@
-package io.github.optimization.cache;
+package io.github.optimization.test;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -7,8 +7,9 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /**
- * A wall clock that stands still until a test moves it, for the expiry times stored in
- * Redis (the in-process level uses a {@link FakeTicker}). Thread-safe.
+ * A wall clock that stands still until a test moves it: for the expiry times stored in
+ * Redis (the in-process level uses a Caffeine {@code Ticker}) and for the circuit
+ * breaker's clock. Thread-safe.
  */
 public final class SettableClock extends Clock {
 

@@ -1,4 +1,4 @@
-package io.github.optimization.cache.coherence;
+package io.github.optimization.test.redis;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -7,17 +7,29 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * A plain TCP relay on a free loopback port in front of one server, for putting a single
- * connection of the code under test behind it. It can
+ * A plain TCP relay on a free loopback port in front of one server, for putting
+ * connections of the code under test behind it. What the client sends reaches the server
+ * at once; what the server sends is passed on in order. It can
  * <ul>
+ * <li>{@link #delay(Duration) delay} what the server sends: each chunk read from the
+ * server is stamped when it arrives and written to the client once the delay has passed
+ * since then, like a slow Redis (or a slow path to it). Pipelined commands overlap, so
+ * the delay is added to every response without limiting throughput. A change of the delay
+ * applies to what the server sends from then on; a close by the server reaches the client
+ * after the delay too;</li>
  * <li>{@link #freezeExisting() freeze} the links open now: from then on they forward
  * nothing in either direction (what arrives is read and discarded, so the peers' TCP
  * stacks stay happy and neither side notices), like a half-dead NAT entry or a hung
@@ -34,7 +46,9 @@ import java.util.concurrent.TimeUnit;
  * </ul>
  * Threads are daemons; {@link #close()} closes every socket.
  */
-final class FreezableTcpProxy implements AutoCloseable {
+public final class TcpProxy implements AutoCloseable {
+
+	private static final byte[] END = new byte[0];
 
 	private final ServerSocket server;
 
@@ -52,9 +66,17 @@ final class FreezableTcpProxy implements AutoCloseable {
 
 	private volatile CountDownLatch hold = new CountDownLatch(0);
 
+	private volatile long delayNanos;
+
 	private volatile boolean closed;
 
-	FreezableTcpProxy(String host, int port) throws IOException {
+	/**
+	 * A proxy with the system's default socket buffers.
+	 * @param host the server's host
+	 * @param port the server's port
+	 * @throws IOException if no local port can be opened
+	 */
+	public TcpProxy(String host, int port) throws IOException {
 		this(host, port, 0);
 	}
 
@@ -66,30 +88,42 @@ final class FreezableTcpProxy implements AutoCloseable {
 	 * @param port the server's port
 	 * @param serverReceiveBuffer the receive buffer in bytes, or 0 for the system's
 	 * default
+	 * @throws IOException if no local port can be opened
 	 */
-	FreezableTcpProxy(String host, int port, int serverReceiveBuffer) throws IOException {
+	public TcpProxy(String host, int port, int serverReceiveBuffer) throws IOException {
 		this.serverReceiveBuffer = serverReceiveBuffer;
 		this.target = new InetSocketAddress(host, port);
 		this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
 		this.threads.execute(this::accept);
 	}
 
-	int port() {
+	/** The loopback port clients connect to. */
+	public int port() {
 		return this.server.getLocalPort();
 	}
 
+	/** Hold back what the server sends from now on for this long. */
+	public void delay(Duration delay) {
+		this.delayNanos = delay.toNanos();
+	}
+
+	/** How long what the server sends now is held back. */
+	public Duration delay() {
+		return Duration.ofNanos(this.delayNanos);
+	}
+
 	/** Links that are open, frozen or not. */
-	long openLinks() {
+	public long openLinks() {
 		return this.links.stream().filter((link) -> !link.isClosed()).count();
 	}
 
 	/** Links accepted while connections are held and not released yet. */
-	long heldLinks() {
+	public long heldLinks() {
 		return this.links.stream().filter((link) -> link.held && !link.isClosed()).count();
 	}
 
 	/** Freeze every link open now; links opened later relay normally. */
-	void freezeExisting() {
+	public void freezeExisting() {
 		this.links.forEach((link) -> link.frozen = true);
 	}
 
@@ -97,22 +131,22 @@ final class FreezableTcpProxy implements AutoCloseable {
 	 * Stop reading from the server on every link open now (bytes a link was already
 	 * waiting for are held, not relayed); links opened later relay normally.
 	 */
-	void stallExisting() {
+	public void stallExisting() {
 		this.links.forEach((link) -> link.stall(true));
 	}
 
 	/** Read from the server again on stalled links. */
-	void resumeStalled() {
+	public void resumeStalled() {
 		this.links.forEach((link) -> link.stall(false));
 	}
 
 	/** From now on, accept connections but relay nothing until {@link #releaseHeld()}. */
-	void holdNewConnections() {
+	public void holdNewConnections() {
 		this.hold = new CountDownLatch(1);
 	}
 
 	/** Relay the held connections, and new ones, normally. */
-	void releaseHeld() {
+	public void releaseHeld() {
 		this.hold.countDown();
 	}
 
@@ -151,11 +185,17 @@ final class FreezableTcpProxy implements AutoCloseable {
 		}
 	}
 
+	/** Bytes read from the server and when they may be passed on. */
+	private record Chunk(byte[] bytes, long dueNanos) {
+	}
+
 	private final class Link {
 
 		private final Socket client;
 
 		private final CountDownLatch release;
+
+		private final BlockingQueue<Chunk> responses = new LinkedBlockingQueue<>();
 
 		private volatile Socket upstream;
 
@@ -176,16 +216,17 @@ final class FreezableTcpProxy implements AutoCloseable {
 				this.release.await(30, TimeUnit.SECONDS);
 				this.held = false;
 				Socket socket = new Socket();
-				if (FreezableTcpProxy.this.serverReceiveBuffer > 0) {
+				if (TcpProxy.this.serverReceiveBuffer > 0) {
 					// Before connecting, so the window is negotiated with it.
-					socket.setReceiveBufferSize(FreezableTcpProxy.this.serverReceiveBuffer);
+					socket.setReceiveBufferSize(TcpProxy.this.serverReceiveBuffer);
 				}
-				socket.connect(FreezableTcpProxy.this.target, 2000);
+				socket.connect(TcpProxy.this.target, 2000);
 				this.upstream = socket;
 				this.client.setTcpNoDelay(true);
 				socket.setTcpNoDelay(true);
-				FreezableTcpProxy.this.threads.execute(() -> pump(socket, this.client, true));
-				pump(this.client, socket, false);
+				TcpProxy.this.threads.execute(() -> readResponses(socket));
+				TcpProxy.this.threads.execute(this::writeResponses);
+				forwardRequests(socket);
 			}
 			catch (IOException | RuntimeException ex) {
 				close();
@@ -207,26 +248,78 @@ final class FreezableTcpProxy implements AutoCloseable {
 			}
 		}
 
-		private void pump(Socket from, Socket to, boolean fromServer) {
+		/** Client to server, at once (or into the void while frozen). */
+		private void forwardRequests(Socket socket) {
 			byte[] buffer = new byte[16 * 1024];
 			try {
-				InputStream in = from.getInputStream();
-				OutputStream out = to.getOutputStream();
+				InputStream in = this.client.getInputStream();
+				OutputStream out = socket.getOutputStream();
+				int read;
+				while ((read = in.read(buffer)) >= 0) {
+					if (!this.frozen) {
+						out.write(buffer, 0, read);
+						out.flush();
+					}
+				}
+			}
+			catch (IOException ex) {
+				// one side is gone
+			}
+			close();
+		}
+
+		/**
+		 * Server to the queue, stamped with the time they may go on; nothing is read
+		 * while the link is stalled.
+		 */
+		private void readResponses(Socket socket) {
+			byte[] buffer = new byte[16 * 1024];
+			try {
+				InputStream in = socket.getInputStream();
 				int read;
 				while (true) {
-					if (fromServer) {
-						awaitNotStalled();
-					}
+					awaitNotStalled();
 					if ((read = in.read(buffer)) < 0) {
 						break;
 					}
-					if (fromServer) {
-						// What a read blocked in read() when the link stalled is held
-						// too.
-						awaitNotStalled();
+					// What a read blocked in read() when the link stalled is held too.
+					awaitNotStalled();
+					this.responses.add(new Chunk(Arrays.copyOf(buffer, read), due()));
+				}
+			}
+			catch (IOException ex) {
+				// one side is gone
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				close();
+				return;
+			}
+			this.responses.add(new Chunk(END, due()));
+		}
+
+		private long due() {
+			return System.nanoTime() + TcpProxy.this.delayNanos;
+		}
+
+		/** The queue to the client, each chunk once it is due (dropped while frozen). */
+		private void writeResponses() {
+			try {
+				OutputStream out = this.client.getOutputStream();
+				while (true) {
+					Chunk chunk = this.responses.take();
+					long wait;
+					while ((wait = chunk.dueNanos() - System.nanoTime()) > 0) {
+						LockSupport.parkNanos(wait);
+						if (Thread.interrupted()) {
+							throw new InterruptedException();
+						}
+					}
+					if (chunk.bytes() == END) {
+						break;
 					}
 					if (!this.frozen) {
-						out.write(buffer, 0, read);
+						out.write(chunk.bytes());
 						out.flush();
 					}
 				}
@@ -237,9 +330,7 @@ final class FreezableTcpProxy implements AutoCloseable {
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
 			}
-			finally {
-				close();
-			}
+			close();
 		}
 
 		boolean isClosed() {
