@@ -3,8 +3,7 @@ package io.github.optimization.autoconfigure.cache;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import io.github.optimization.autoconfigure.cache.TieredCacheProperties.CacheSettings;
-import io.github.optimization.autoconfigure.cache.TieredCacheProperties.ClusterSingleFlight;
+import io.github.optimization.autoconfigure.cache.CacheSettings.ClusterSingleFlight;
 import io.github.optimization.cache.CacheSpec;
 
 /**

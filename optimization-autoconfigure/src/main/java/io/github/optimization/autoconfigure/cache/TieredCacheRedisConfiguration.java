@@ -54,7 +54,7 @@ class TieredCacheRedisConfiguration {
 	 * PING) may wait the longer of the connect and the pong timeout.
 	 */
 	private static RedisConnectionSettings connectionSettings(TieredCacheProperties properties) {
-		TieredCacheProperties.Redis redis = properties.getRedis();
+		RedisSettings redis = properties.getRedis();
 		Duration connect = redis.getConnectTimeout();
 		Duration pong = properties.getInvalidation().getPongTimeout();
 		return new RedisConnectionSettings(redis.isDedicatedConnection(), redis.getCommandTimeout(), connect,
@@ -71,7 +71,7 @@ class TieredCacheRedisConfiguration {
 	@ConditionalOnMissingBean(L2Guard.class)
 	CircuitBreakerL2Guard tieredCacheRedisGuard(TieredCacheProperties properties,
 			ObjectProvider<CircuitBreakerRegistry> registry) {
-		TieredCacheProperties.CircuitBreaker settings = properties.getRedis().getCircuitBreaker();
+		RedisSettings.CircuitBreaker settings = properties.getRedis().getCircuitBreaker();
 		Duration slow = (settings.getSlowCallDuration() != null) ? settings.getSlowCallDuration()
 				: properties.getRedis().getCommandTimeout().multipliedBy(4).dividedBy(5);
 		CircuitBreakerConfig config = RedisCircuitBreakerDefaults.config(
@@ -99,7 +99,7 @@ class TieredCacheRedisConfiguration {
 	@ConditionalOnProperty(prefix = "optimization.cache.invalidation", name = "enabled", matchIfMissing = true)
 	RedisInvalidationBus tieredCacheInvalidationBus(TieredCacheProperties properties,
 			TieredCacheRedisConnection connection, L2Store store, L2Guard guard) {
-		TieredCacheProperties.Invalidation settings = properties.getInvalidation();
+		InvalidationSettings settings = properties.getInvalidation();
 		String channel = (settings.getChannel() != null) ? settings.getChannel()
 				: properties.getRedis().getKeyPrefix() + "invalidations";
 		RedisInvalidationBus.Settings busSettings = new RedisInvalidationBus.Settings(channel,
@@ -126,12 +126,12 @@ class TieredCacheRedisConfiguration {
 	}
 
 	static void validate(TieredCacheProperties properties) {
-		TieredCacheProperties.Redis redis = properties.getRedis();
+		RedisSettings redis = properties.getRedis();
 		positive("optimization.cache.redis.command-timeout", redis.getCommandTimeout());
 		positive("optimization.cache.redis.connect-timeout", redis.getConnectTimeout());
 		positive("optimization.cache.redis.reconnect-delay-max", redis.getReconnectDelayMax());
 		atLeast("optimization.cache.redis.request-queue-size", redis.getRequestQueueSize(), 1);
-		TieredCacheProperties.CircuitBreaker breaker = redis.getCircuitBreaker();
+		RedisSettings.CircuitBreaker breaker = redis.getCircuitBreaker();
 		atLeast("optimization.cache.redis.circuit-breaker.sliding-window-size", breaker.getSlidingWindowSize(), 1);
 		atLeast("optimization.cache.redis.circuit-breaker.minimum-number-of-calls", breaker.getMinimumNumberOfCalls(),
 				1);
@@ -151,7 +151,7 @@ class TieredCacheRedisConfiguration {
 					"optimization.cache.redis.circuit-breaker.max-wait-duration-in-half-open-state",
 					"must not be negative (0 waits for the probes)");
 		}
-		TieredCacheProperties.Invalidation invalidation = properties.getInvalidation();
+		InvalidationSettings invalidation = properties.getInvalidation();
 		positive("optimization.cache.invalidation.ping-interval", invalidation.getPingInterval());
 		positive("optimization.cache.invalidation.pong-timeout", invalidation.getPongTimeout());
 		atLeast("optimization.cache.invalidation.queue-capacity", invalidation.getQueueCapacity(), 1);
