@@ -210,10 +210,10 @@ public class TieredCacheManager implements CacheManager, InvalidationHandler, Au
 		}
 		TieredCacheStatistics stats = new TieredCacheStatistics();
 		L2Tier l2 = (this.store != null && spec.l2Enabled())
-				? new L2Tier(name, this.store, this.keyScheme.forCache(name), this.codec, this.clock, stats,
+				? new GuardedL2Tier(name, this.store, this.keyScheme.forCache(name), this.codec, this.clock, stats,
 						this.outageLog, this.guard, this.asyncExecutor)
-				: null;
-		TieredCache cache = new TieredCache(name, spec, l2, this.ticker, this.executor, this.asyncExecutor,
+				: L2Tier.NONE;
+		TieredCache cache = new TieredCache(name, spec, l2, this.ticker, this.clock, this.executor, this.asyncExecutor,
 				this.refreshExecutor, stats, this.publisher);
 		this.caches.put(name, cache);
 		this.listeners.forEach((listener) -> notify(listener, cache));
