@@ -99,21 +99,6 @@ class CaffeineL1Tier implements L1Tier {
 	}
 
 	@Override
-	public Object keyOf(String digest) {
-		return null;
-	}
-
-	@Override
-	public String digestOf(Object key) {
-		return null;
-	}
-
-	@Override
-	public boolean tracksDigests() {
-		return false;
-	}
-
-	@Override
 	public final long estimatedSize() {
 		return this.cache.estimatedSize();
 	}

@@ -44,16 +44,22 @@ interface L1Tier {
 	void removeMatching(KeyPattern pattern);
 
 	/** The key of a digest held, or {@code null} (always without a digest index). */
-	Object keyOf(String digest);
+	default Object keyOf(String digest) {
+		return null;
+	}
 
 	/**
 	 * The key's digest when this level keeps a digest index, else {@code null} (a cache
 	 * without it computes one only when it writes a value back).
 	 */
-	String digestOf(Object key);
+	default String digestOf(Object key) {
+		return null;
+	}
 
 	/** Whether this level keeps a digest index, so other instances' changes apply. */
-	boolean tracksDigests();
+	default boolean tracksDigests() {
+		return false;
+	}
 
 	/** The approximate number of entries. */
 	long estimatedSize();

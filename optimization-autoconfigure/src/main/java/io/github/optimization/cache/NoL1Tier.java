@@ -33,21 +33,6 @@ final class NoL1Tier implements L1Tier {
 	}
 
 	@Override
-	public Object keyOf(String digest) {
-		return null;
-	}
-
-	@Override
-	public String digestOf(Object key) {
-		return null;
-	}
-
-	@Override
-	public boolean tracksDigests() {
-		return false;
-	}
-
-	@Override
 	public long estimatedSize() {
 		return 0;
 	}
