@@ -14,17 +14,15 @@ import java.util.function.Function;
 
 import io.github.optimization.cache.codec.Decoded;
 
-import org.springframework.cache.Cache.ValueWrapper;
-
 /**
- * One {@link TieredCache#getAll} call: L1 for every key, then one Redis round trip
- * ({@code MGET}) for the keys L1 missed, then one loader call with exactly the keys still
- * missing, whose values are stored each with its own TTL (written to Redis in one round
- * trip). Keys the loader does not return are stored as a cached {@code null} when the
- * cache caches nulls, so asking again does not reach the loader. Each key's version
- * ticket is taken before Redis is read: a value read or loaded for a key that changed
- * meanwhile is returned but neither written back nor put in L1. Redis unusable: every
- * missing key is loaded and nothing is written back.
+ * One {@link TieredCache#getAll} call, over the cache's parts: L1 for every key, then one
+ * Redis round trip ({@code MGET}) for the keys L1 missed, then one loader call with
+ * exactly the keys still missing, whose values are stored each with its own TTL (written
+ * to Redis in one round trip). Keys the loader does not return are stored as a cached
+ * {@code null} when the cache caches nulls, so asking again does not reach the loader.
+ * Each key's version ticket is taken before Redis is read: a value read or loaded for a
+ * key that changed meanwhile is returned but neither written back nor put in L1. Redis
+ * unusable: every missing key is loaded and nothing is written back.
  *
  * <p>
  * No single flight: a batch does not wait for, nor make wait, other loads of its keys.
@@ -32,11 +30,21 @@ import org.springframework.cache.Cache.ValueWrapper;
  */
 final class BatchLoad<K, V> {
 
-	private final TieredCache cache;
+	private final ReadThrough readThrough;
+
+	private final Flights flights;
 
 	private final L2Tier l2;
 
+	private final L2Reads reads;
+
+	private final Lifetimes lifetimes;
+
+	private final Writes writes;
+
 	private final TieredCacheStatistics stats;
+
+	private final boolean cacheNulls;
 
 	private final LoadOptions options;
 
@@ -48,10 +56,15 @@ final class BatchLoad<K, V> {
 	/** Whether Redis answered, so loaded values may be written back. */
 	private boolean l2Usable = true;
 
-	BatchLoad(TieredCache cache, L2Tier l2, LoadOptions options) {
-		this.cache = cache;
-		this.l2 = l2;
-		this.stats = cache.getStatistics();
+	BatchLoad(CacheParts parts, TieredCacheStatistics stats, boolean cacheNulls, LoadOptions options) {
+		this.readThrough = parts.readThrough;
+		this.flights = parts.flights;
+		this.l2 = parts.l2;
+		this.reads = parts.reads;
+		this.lifetimes = parts.lifetimes;
+		this.writes = parts.writes;
+		this.stats = stats;
+		this.cacheNulls = cacheNulls;
 		this.options = options;
 	}
 
@@ -63,13 +76,13 @@ final class BatchLoad<K, V> {
 		}
 		List<K> missed = new ArrayList<>();
 		for (K key : wanted) {
-			ValueWrapper hit = this.cache.getFromL1(key);
+			L1Entry hit = this.readThrough.fromL1(key);
 			if (hit != null) {
-				this.found.put(key, (hit.get() != null) ? hit.get() : L1Entry.NULL);
+				this.found.put(key, hit.stored);
 			}
 			else {
 				missed.add(key);
-				this.tickets.put(key, this.cache.ticket(key));
+				this.tickets.put(key, this.flights.ticket(key));
 			}
 		}
 		Set<K> missing = readL2(missed);
@@ -88,7 +101,7 @@ final class BatchLoad<K, V> {
 
 	/** Reads the keys L1 missed with one MGET; returns those Redis missed too. */
 	private Set<K> readL2(List<K> missed) {
-		if (this.l2 == null || missed.isEmpty()) {
+		if (missed.isEmpty()) {
 			return new LinkedHashSet<>(missed);
 		}
 		Set<K> missing = new LinkedHashSet<>();
@@ -103,15 +116,15 @@ final class BatchLoad<K, V> {
 			else if (decoded == null) {
 				missing.add(key);
 			}
-			else if (!this.cache.isFresh(decoded)) {
+			else if (!this.lifetimes.isFreshInRedis(decoded.expiresAtEpochMillis())) {
 				// Kept past its TTL for stale-while-revalidate or stale-if-error: a batch
 				// reloads it rather than returning it stale.
 				missing.add(key);
 			}
 			else {
 				this.stats.l2Hits.increment();
-				Object stored = decoded.isNull() ? L1Entry.NULL : decoded.value();
-				this.cache.fillFromL2(key, stored, decoded.expiresAtEpochMillis(), this.tickets.get(key), null);
+				Object stored = L2Reads.stored(decoded);
+				this.reads.fill(key, stored, decoded.expiresAtEpochMillis(), this.tickets.get(key));
 				this.found.put(key, stored);
 			}
 		}
@@ -139,7 +152,7 @@ final class BatchLoad<K, V> {
 			if (value != null) {
 				this.found.put(key, value);
 			}
-			if ((value != null || this.cache.getSpec().cacheNulls()) && this.options.shouldStore(value)) {
+			if ((value != null || this.cacheNulls) && this.options.shouldStore(value)) {
 				keys.add(key);
 				values.add(value);
 			}
@@ -152,14 +165,14 @@ final class BatchLoad<K, V> {
 	private void store(List<K> keys, List<Object> values) {
 		long[] ttls = new long[keys.size()];
 		for (int i = 0; i < ttls.length; i++) {
-			ttls[i] = this.cache.ttlMillis(values.get(i), this.options.ttl());
+			ttls[i] = this.lifetimes.ttlMillis(values.get(i), this.options.ttl());
 		}
 		this.stats.puts.add(keys.size());
-		if (this.l2 != null && this.l2Usable) {
+		if (this.l2Usable) {
 			writeBack(keys, values, ttls);
 		}
 		for (int i = 0; i < ttls.length; i++) {
-			this.cache.installLoaded(keys.get(i), values.get(i), ttls[i], this.tickets.get(keys.get(i)));
+			this.writes.installLoaded(keys.get(i), values.get(i), ttls[i], this.tickets.get(keys.get(i)));
 		}
 	}
 
@@ -184,7 +197,7 @@ final class BatchLoad<K, V> {
 		long[] trimmed = java.util.Arrays.copyOf(currentTtls, currentKeys.size());
 		long[] lives = new long[trimmed.length];
 		for (int i = 0; i < lives.length; i++) {
-			lives[i] = this.cache.lifeMillis(trimmed[i]);
+			lives[i] = this.lifetimes.lifeMillis(trimmed[i]);
 		}
 		byte[][] written = this.l2.writeAll(currentKeys, currentValues, this.options.type(), trimmed, lives);
 		if (written == null) {
@@ -197,7 +210,7 @@ final class BatchLoad<K, V> {
 				this.l2.delete(key);
 			}
 			else if (written[i] != null) {
-				this.cache.wroteBack(key, null, written[i]);
+				this.writes.wroteBack(key, null, written[i]);
 			}
 		}
 	}

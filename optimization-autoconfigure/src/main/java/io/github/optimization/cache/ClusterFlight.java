@@ -43,9 +43,18 @@ import io.github.optimization.cache.TieredCacheStatistics.LockWait;
  * the load-wait timeout. Waiting parks the thread between polls and holds no lock of L1.
  *
  * <p>
- * Thread-safe; keeps no state between calls.
+ * Thread-safe; keeps no state between calls. {@link #NONE} for a cache that loads once
+ * per instance.
  */
-final class ClusterFlight {
+class ClusterFlight {
+
+	/** Loads once per instance: the load runs at once. */
+	static final ClusterFlight NONE = new ClusterFlight() {
+		@Override
+		Object load(Object key, Flight flight, Supplier<Object> readL2, Supplier<Object> load) {
+			return load.get();
+		}
+	};
 
 	private final L2Tier l2;
 
@@ -56,6 +65,14 @@ final class ClusterFlight {
 	private final long pollNanos;
 
 	private final long waitNanos;
+
+	private ClusterFlight() {
+		this.l2 = L2Tier.NONE;
+		this.stats = null;
+		this.lockTtlMillis = 0;
+		this.pollNanos = 0;
+		this.waitNanos = 0;
+	}
 
 	ClusterFlight(L2Tier l2, CacheSpec spec, TieredCacheStatistics stats) {
 		this.l2 = l2;

@@ -19,7 +19,7 @@ import org.springframework.cache.Cache.ValueRetrievalException;
  * A background refresh (stale-while-revalidate, refresh-ahead) is a flight too, with no
  * leading caller: so there is at most one load of a key at a time, whatever started it.
  */
-final class Flight {
+final class Flight implements Stamp {
 
 	final CompletableFuture<Object> result = new CompletableFuture<>();
 
@@ -98,11 +98,17 @@ final class Flight {
 	 * stale only by a change of its own key (its stripe, or a mark by name); an
 	 * unregistered one by any clear or invalidation too.
 	 */
-	boolean isCurrent() {
+	@Override
+	public boolean isCurrent() {
 		if (this.invalidated) {
 			return false;
 		}
 		return this.registered ? this.ticket.isStripeValid() : this.ticket.isValid();
+	}
+
+	@Override
+	public boolean yieldsToFresher() {
+		return false;
 	}
 
 	/**

@@ -24,7 +24,13 @@ import com.github.benmanes.caffeine.cache.Ticker;
  * ({@link #servesOnError}).
  * </ul>
  */
-final class Freshness {
+class Freshness {
+
+	/**
+	 * The rules of a cache with none of the three options: every entry is fresh and
+	 * quiet, is kept exactly for its TTL, and is a plain {@link L1Entry}.
+	 */
+	static final Freshness NONE = new Plain();
 
 	static final int FRESH = 0;
 
@@ -45,22 +51,42 @@ final class Freshness {
 	private final double refreshAhead;
 
 	private Freshness(CacheSpec spec, Ticker ticker) {
+		this(ticker, spec.staleWhileRevalidate().toNanos(), spec.staleIfError().toNanos(),
+				Math.max(spec.staleWhileRevalidate().toMillis(), spec.staleIfError().toMillis()), spec.refreshAhead());
+	}
+
+	private Freshness(Ticker ticker, long revalidateNanos, long errorNanos, long extraMillis, double refreshAhead) {
 		this.ticker = ticker;
-		this.revalidateNanos = spec.staleWhileRevalidate().toNanos();
-		this.errorNanos = spec.staleIfError().toNanos();
-		this.extraMillis = Math.max(spec.staleWhileRevalidate().toMillis(), spec.staleIfError().toMillis());
-		this.refreshAhead = spec.refreshAhead();
+		this.revalidateNanos = revalidateNanos;
+		this.errorNanos = errorNanos;
+		this.extraMillis = extraMillis;
+		this.refreshAhead = refreshAhead;
 	}
 
 	/**
-	 * The rules of a cache, or {@code null} when all three options are off, in which case
+	 * The rules of a cache, {@link #NONE} when all three options are off, in which case
 	 * the cache works exactly as without them.
 	 */
 	static Freshness of(CacheSpec spec, Ticker ticker) {
-		if (spec.staleWhileRevalidate().isZero() && spec.staleIfError().isZero() && spec.refreshAhead() == 0) {
-			return null;
+		if (!hasStaleOptions(spec)) {
+			return NONE;
 		}
 		return new Freshness(spec, ticker);
+	}
+
+	/** Whether a cache has stale-while-revalidate, stale-if-error or refresh-ahead. */
+	static boolean hasStaleOptions(CacheSpec spec) {
+		return !spec.staleWhileRevalidate().isZero() || !spec.staleIfError().isZero() || spec.refreshAhead() != 0;
+	}
+
+	/**
+	 * Whether a value read from Redis is within its TTL (always, without the stale
+	 * options).
+	 * @param freshUntilMillis the fresh-until time in its envelope
+	 * @param nowMillis the wall clock
+	 */
+	boolean isFreshInRedis(long freshUntilMillis, long nowMillis) {
+		return freshUntilMillis - nowMillis > 0;
 	}
 
 	long now() {
@@ -85,7 +111,7 @@ final class Freshness {
 	 * fraction
 	 * @return the entry
 	 */
-	TimedL1Entry entry(Object stored, long lifeNanos, String digest, long freshMillis, long ttlMillis) {
+	L1Entry entry(Object stored, long lifeNanos, String digest, long freshMillis, long ttlMillis) {
 		long freshUntil = this.ticker.read() + TimeUnit.MILLISECONDS.toNanos(freshMillis);
 		long aheadNanos = (long) (this.refreshAhead * TimeUnit.MILLISECONDS.toNanos(ttlMillis));
 		return new TimedL1Entry(stored, lifeNanos, digest, freshUntil, freshUntil - aheadNanos);
@@ -122,11 +148,6 @@ final class Freshness {
 		return now - ((TimedL1Entry) entry).freshUntilNanos < this.errorNanos;
 	}
 
-	/** Whether the entry is stale (for counting what was served). */
-	boolean isStale(L1Entry entry, long now) {
-		return now - ((TimedL1Entry) entry).freshUntilNanos >= 0;
-	}
-
 	/** The later-expiring of two entries, either of which may be {@code null}. */
 	static L1Entry newer(L1Entry a, L1Entry b) {
 		if (a == null) {
@@ -136,6 +157,48 @@ final class Freshness {
 			return a;
 		}
 		return (((TimedL1Entry) b).freshUntilNanos - ((TimedL1Entry) a).freshUntilNanos > 0) ? b : a;
+	}
+
+	/**
+	 * No stale options: plain entries, always fresh and quiet, kept for their TTL; never
+	 * served in place of a failure.
+	 */
+	private static final class Plain extends Freshness {
+
+		private Plain() {
+			super(Ticker.disabledTicker(), 0, 0, 0, 0);
+		}
+
+		@Override
+		L1Entry entry(Object stored, long lifeNanos, String digest, long freshMillis, long ttlMillis) {
+			return new L1Entry(stored, lifeNanos, digest);
+		}
+
+		@Override
+		boolean isQuiet(L1Entry entry) {
+			return true;
+		}
+
+		@Override
+		boolean isFresh(L1Entry entry) {
+			return true;
+		}
+
+		@Override
+		boolean isFreshInRedis(long freshUntilMillis, long nowMillis) {
+			return true;
+		}
+
+		@Override
+		int state(L1Entry entry, long now) {
+			return FRESH;
+		}
+
+		@Override
+		boolean servesOnError(L1Entry entry, long now) {
+			return false;
+		}
+
 	}
 
 }

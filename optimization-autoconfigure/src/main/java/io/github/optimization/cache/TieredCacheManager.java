@@ -12,11 +12,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.ForkJoinPool;
 import java.util.function.Consumer;
 
@@ -52,40 +47,17 @@ public class TieredCacheManager implements CacheManager, InvalidationHandler, Au
 
 	private final boolean dynamic;
 
-	private final L2Store store;
-
-	private final RedisKeyScheme keyScheme;
-
-	private final CacheValueCodec codec;
-
-	private final Ticker ticker;
-
-	private final Clock clock;
-
-	private final Executor executor;
-
-	private final Executor asyncExecutor;
-
-	private final ExecutorService ownedAsyncExecutor;
-
-	private final Executor refreshExecutor;
-
-	private final ExecutorService ownedRefreshExecutor;
-
-	private final int dynamicLimit;
-
-	private final java.util.concurrent.atomic.AtomicBoolean dynamicLimitWarned = new java.util.concurrent.atomic.AtomicBoolean();
-
-	private final OutageLog outageLog = new OutageLog();
+	private final boolean twoLevel;
 
 	private final L2Guard guard;
 
-	private final InvalidationPublisher publisher;
+	private final CacheExecutors executors;
 
-	private final java.util.Map<FlushReason, java.util.concurrent.atomic.LongAdder> flushes = new java.util.EnumMap<>(
-			FlushReason.class);
+	private final CacheFactory factory;
 
 	private final ConcurrentMap<String, TieredCache> caches = new ConcurrentHashMap<>();
+
+	private final InvalidationDispatch invalidations = new InvalidationDispatch(this.caches);
 
 	private final List<Consumer<TieredCache>> listeners = new CopyOnWriteArrayList<>();
 
@@ -93,52 +65,14 @@ public class TieredCacheManager implements CacheManager, InvalidationHandler, Au
 		this.defaults = builder.defaults;
 		this.specs = Collections.unmodifiableMap(new LinkedHashMap<>(builder.specs));
 		this.dynamic = builder.dynamic;
-		this.store = builder.store;
-		this.keyScheme = builder.keyScheme;
-		this.codec = builder.codec;
-		this.ticker = builder.ticker;
-		this.clock = builder.clock;
-		this.executor = builder.executor;
-		if (builder.asyncExecutor != null) {
-			this.asyncExecutor = builder.asyncExecutor;
-			this.ownedAsyncExecutor = null;
-		}
-		else {
-			ThreadPoolExecutor pool = new ThreadPoolExecutor(2, 2, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-					(runnable) -> {
-						Thread thread = new Thread(runnable, "optimization-cache-async");
-						thread.setDaemon(true);
-						return thread;
-					});
-			pool.allowCoreThreadTimeOut(true);
-			this.asyncExecutor = pool;
-			this.ownedAsyncExecutor = pool;
-		}
-		if (builder.refreshExecutor != null || builder.asyncExecutor != null) {
-			// An explicit asynchronous executor runs refreshes too unless one is given
-			// for them.
-			this.refreshExecutor = (builder.refreshExecutor != null) ? builder.refreshExecutor : builder.asyncExecutor;
-			this.ownedRefreshExecutor = null;
-		}
-		else {
-			ThreadPoolExecutor pool = new ThreadPoolExecutor(builder.refreshThreads, builder.refreshThreads, 60,
-					TimeUnit.SECONDS, new java.util.concurrent.ArrayBlockingQueue<>(builder.refreshQueueCapacity),
-					(runnable) -> {
-						Thread thread = new Thread(runnable, "optimization-cache-refresh");
-						thread.setDaemon(true);
-						return thread;
-					});
-			pool.allowCoreThreadTimeOut(true);
-			this.refreshExecutor = pool;
-			this.ownedRefreshExecutor = pool;
-		}
-		this.dynamicLimit = builder.dynamicLimit;
+		this.twoLevel = builder.store != null;
 		this.guard = builder.guard;
-		this.publisher = builder.publisher;
-		for (FlushReason reason : FlushReason.values()) {
-			this.flushes.put(reason, new java.util.concurrent.atomic.LongAdder());
-		}
-		if (this.store == null) {
+		this.executors = new CacheExecutors(builder.asyncExecutor, builder.refreshExecutor, builder.refreshThreads,
+				builder.refreshQueueCapacity);
+		this.factory = new CacheFactory(this.defaults, this.specs, builder.dynamicLimit, builder.store,
+				builder.keyScheme, builder.codec, builder.ticker, builder.clock, builder.executor, this.executors,
+				this.guard, builder.publisher);
+		if (!this.twoLevel) {
 			logger.info("Tiered caches run in-process only (L1): no Redis connection factory is available. "
 					+ "Add spring-boot-starter-data-redis and spring.data.redis.* to share entries between instances.");
 		}
@@ -174,11 +108,7 @@ public class TieredCacheManager implements CacheManager, InvalidationHandler, Au
 	 */
 	@Override
 	public void close() {
-		if (this.ownedAsyncExecutor != null) {
-			this.ownedAsyncExecutor.shutdownNow();
-		}
-		if (this.ownedRefreshExecutor != null) {
-			this.ownedRefreshExecutor.shutdownNow();
+		if (this.executors.close()) {
 			// Refreshes still queued will never run: let callers waiting for them load.
 			this.caches.values().forEach(TieredCache::abandonRefreshes);
 		}
@@ -189,32 +119,10 @@ public class TieredCacheManager implements CacheManager, InvalidationHandler, Au
 		if (existing != null) {
 			return existing;
 		}
-		boolean configured = this.specs.containsKey(name);
-		if (!configured && this.caches.size() - this.specs.size() >= this.dynamicLimit) {
-			if (this.dynamicLimitWarned.compareAndSet(false, true)) {
-				logger.warn("Not creating cache '" + name + "': " + this.dynamicLimit
-						+ " caches were already created on "
-						+ "first use (optimization.cache.dynamic-limit); configure it under optimization.cache.caches "
-						+ "(further refusals are logged at debug level)");
-			}
-			else if (logger.isDebugEnabled()) {
-				logger.debug("Not creating cache '" + name + "': dynamic limit reached");
-			}
+		if (!this.factory.allows(name, this.caches.size())) {
 			return null;
 		}
-		CacheSpec spec = this.specs.getOrDefault(name, this.defaults);
-		if (this.store == null && !spec.l1Enabled()) {
-			logger.warn("Cache '" + name + "' has its in-process level disabled but no Redis is available; "
-					+ "using an in-process level so it still caches");
-			spec = spec.toBuilder().l1Enabled(true).build("optimization.cache.caches." + name);
-		}
-		TieredCacheStatistics stats = new TieredCacheStatistics();
-		L2Tier l2 = (this.store != null && spec.l2Enabled())
-				? new L2Tier(name, this.store, this.keyScheme.forCache(name), this.codec, this.clock, stats,
-						this.outageLog, this.guard, this.asyncExecutor)
-				: null;
-		TieredCache cache = new TieredCache(name, spec, l2, this.ticker, this.executor, this.asyncExecutor,
-				this.refreshExecutor, stats, this.publisher);
+		TieredCache cache = this.factory.create(name);
 		this.caches.put(name, cache);
 		this.listeners.forEach((listener) -> notify(listener, cache));
 		return cache;
@@ -236,61 +144,22 @@ public class TieredCacheManager implements CacheManager, InvalidationHandler, Au
 
 	@Override
 	public boolean keyInvalidated(String cacheName, String keyDigest) {
-		TieredCache cache = this.caches.get(cacheName);
-		if (cache == null) {
-			return false;
-		}
-		cache.invalidateL1(keyDigest);
-		return true;
+		return this.invalidations.keyInvalidated(cacheName, keyDigest);
 	}
 
 	@Override
 	public boolean keyDropped(String cacheName, String keyDigest) {
-		TieredCache cache = this.caches.get(cacheName);
-		if (cache == null) {
-			return false;
-		}
-		cache.dropFromL1(keyDigest);
-		return true;
+		return this.invalidations.keyDropped(cacheName, keyDigest);
 	}
 
 	@Override
 	public boolean cacheInvalidated(String cacheName) {
-		TieredCache cache = this.caches.get(cacheName);
-		if (cache == null) {
-			return false;
-		}
-		cache.clearL1();
-		cache.undoRecentWriteBacks();
-		return true;
+		return this.invalidations.cacheInvalidated(cacheName);
 	}
-
-	/**
-	 * Whether the invalidation subscription was established before (its first one undoes
-	 * nothing).
-	 */
-	private final AtomicBoolean subscribedBefore = new AtomicBoolean();
 
 	@Override
 	public void flushAll(FlushReason reason) {
-		// The first subscription of the instance follows its start: undoing the
-		// write-backs of
-		// its first loads (cache warming among them) would only make every key load
-		// twice.
-		boolean firstSubscription = reason == FlushReason.RESUBSCRIBE
-				&& this.subscribedBefore.compareAndSet(false, true);
-		boolean undo = reason.undoesRecentWriteBacks() && !firstSubscription;
-		this.caches.values().stream().filter(TieredCache::isTwoLevel).forEach((cache) -> {
-			cache.clearL1();
-			if (undo) {
-				// A change announced in a message that was lost may have raced a
-				// write-back.
-				cache.undoRecentWriteBacks();
-			}
-		});
-		this.flushes.get(reason).increment();
-		logger.info("Dropped the in-process entries of all tiered caches (" + reason.tagValue()
-				+ "): invalidations may have been missed");
+		this.invalidations.flushAll(reason);
 	}
 
 	/**
@@ -300,21 +169,12 @@ public class TieredCacheManager implements CacheManager, InvalidationHandler, Au
 	 * @return whether every pending repair was done
 	 */
 	public boolean repairL2() {
-		boolean done = true;
-		for (TieredCache cache : this.caches.values()) {
-			done &= cache.repairL2();
-		}
-		return done;
+		return this.invalidations.repairL2();
 	}
 
 	@Override
 	public boolean hasPendingRepairs() {
-		for (TieredCache cache : this.caches.values()) {
-			if (cache.hasPendingRepairs()) {
-				return true;
-			}
-		}
-		return false;
+		return this.invalidations.hasPendingRepairs();
 	}
 
 	/**
@@ -323,7 +183,7 @@ public class TieredCacheManager implements CacheManager, InvalidationHandler, Au
 	 * @return the count
 	 */
 	public long flushCount(FlushReason reason) {
-		return this.flushes.get(reason).sum();
+		return this.invalidations.count(reason);
 	}
 
 	/**
@@ -336,7 +196,7 @@ public class TieredCacheManager implements CacheManager, InvalidationHandler, Au
 
 	/** Whether caches have a shared (Redis) level. */
 	public boolean isTwoLevel() {
-		return this.store != null;
+		return this.twoLevel;
 	}
 
 	/** The settings of caches not named in the configuration. */

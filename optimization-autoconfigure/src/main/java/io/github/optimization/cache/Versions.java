@@ -20,7 +20,7 @@ final class Versions {
 
 	private final AtomicLong epoch = new AtomicLong();
 
-	private static int stripe(Object key) {
+	static int stripe(Object key) {
 		int h = (key != null) ? key.hashCode() : 0;
 		return (h ^ (h >>> 16)) & (STRIPES - 1);
 	}
@@ -32,6 +32,11 @@ final class Versions {
 		return new Ticket(stripe, this.stripes.get(stripe), e);
 	}
 
+	/** The change counter of the key's stripe (no allocation). */
+	long stripeVersion(Object key) {
+		return this.stripes.get(stripe(key));
+	}
+
 	void keyChanged(Object key) {
 		this.stripes.incrementAndGet(stripe(key));
 	}
@@ -41,7 +46,7 @@ final class Versions {
 	}
 
 	/** A snapshot of one key's counters. */
-	final class Ticket {
+	final class Ticket implements Stamp {
 
 		private final int stripe;
 
@@ -57,6 +62,16 @@ final class Versions {
 
 		boolean isValid() {
 			return Versions.this.stripes.get(this.stripe) == this.version && Versions.this.epoch.get() == this.epoch;
+		}
+
+		@Override
+		public boolean isCurrent() {
+			return isValid();
+		}
+
+		@Override
+		public boolean yieldsToFresher() {
+			return true;
 		}
 
 		/**
