@@ -26,8 +26,15 @@ import org.springframework.core.annotation.AnnotationUtils;
  * <pre class="code">
  * final class AuditedOperation extends CacheOperation {
  *
+ *     private final LoadOptions options;
+ *
+ *     private AuditedOperation(AnnotatedMethod method, String cacheName, Duration ttl) {
+ *         super(method, cacheName, ttl);
+ *         this.options = new LoadOptions(ttl, AnnotatedMethod.javaType(method.returnType()), null);
+ *     }
+ *
  *     static AuditedOperation parse(Audited annotation, AnnotatedMethod method) {
- *         // shared checks and parsing; throw method.invalid("...") when it is wrong
+ *         // the shared checks; throw method.invalid("...") for what else is wrong
  *         return new AuditedOperation(method, method.cacheName(annotation.cache()),
  *                 method.ttl(annotation.ttl()));
  *     }
@@ -39,8 +46,8 @@ import org.springframework.core.annotation.AnnotationUtils;
  *         if (cache == null) {
  *             return invocation.proceed();
  *         }
- *         Object key = ...; // the key rule of the annotation
- *         return CacheCalls.getOrLoad(cache, key, () -&gt; CacheCalls.proceed(invocation), loadOptions);
+ *         Object key = invocation.getArguments()[0]; // the key rule of the annotation
+ *         return CacheCalls.getOrLoad(cache, key, () -&gt; CacheCalls.proceed(invocation), this.options);
  *     }
  *
  * }
@@ -53,8 +60,10 @@ import org.springframework.core.annotation.AnnotationUtils;
  *         cacheManager::getIfUnique, order)
  * </pre>
  *
- * The subclasses of this advisor only give an annotation's advisor a type of its own, so
- * that an application can replace it by type.
+ * Every advisor is a {@code CacheAnnotationAdvisor}, so such a bean backs off by name
+ * ({@code @ConditionalOnMissingBean(name = "auditedAdvisor")}), not by type. The
+ * subclasses of this advisor only give an annotation's advisor a type of its own, so that
+ * an application can replace it by type.
  */
 public class CacheAnnotationAdvisor extends AbstractPointcutAdvisor {
 
