@@ -1,44 +1,34 @@
 package io.github.optimization.llm;
 
-import io.github.optimization.cache.annotation.AnnotatedMethodsPointcut;
-import io.github.optimization.cache.annotation.CachedLlmResponse;
-import org.aopalliance.aop.Advice;
+import java.util.function.Supplier;
 
-import org.springframework.aop.Pointcut;
-import org.springframework.aop.support.AbstractPointcutAdvisor;
+import io.github.optimization.cache.annotation.CacheAnnotationAdvisor;
+import io.github.optimization.cache.annotation.CacheOperationSource;
+import io.github.optimization.cache.annotation.CachedLlmResponse;
+
+import org.springframework.cache.CacheManager;
 
 /**
- * Applies the {@link CachedLlmResponseInterceptor} to methods annotated with
- * {@link CachedLlmResponse}. Matching parses and validates the annotation, so an invalid
- * one fails when the bean is created.
+ * Applies {@link CachedLlmResponse}: the {@link CacheAnnotationAdvisor} of that
+ * annotation, under a type of its own so that an application can replace it, with the
+ * recorder of the calls' usage. Matching parses and validates the annotation, so an
+ * invalid one fails when the bean is created.
  */
-public final class CachedLlmResponseAdvisor extends AbstractPointcutAdvisor {
-
-	private final transient CachedLlmResponseInterceptor interceptor;
-
-	private final transient Pointcut pointcut;
+public final class CachedLlmResponseAdvisor extends CacheAnnotationAdvisor {
 
 	/**
 	 * Create an advisor.
-	 * @param source the operation source
-	 * @param interceptor the interceptor
+	 * @param cacheManager supplies the cache manager on first use; may supply
+	 * {@code null} (methods then run uncached)
+	 * @param recorder supplies the recorder of calls; may supply {@code null} (nothing is
+	 * recorded)
 	 * @param order the advisor's order
 	 */
-	public CachedLlmResponseAdvisor(CachedLlmResponseOperationSource source, CachedLlmResponseInterceptor interceptor,
+	public CachedLlmResponseAdvisor(Supplier<CacheManager> cacheManager, Supplier<LlmCallRecorder> recorder,
 			int order) {
-		this.interceptor = interceptor;
-		this.pointcut = new AnnotatedMethodsPointcut(CachedLlmResponse.class, source::isAnnotated);
-		setOrder(order);
-	}
-
-	@Override
-	public Pointcut getPointcut() {
-		return this.pointcut;
-	}
-
-	@Override
-	public Advice getAdvice() {
-		return this.interceptor;
+		super(new CacheOperationSource<>(CachedLlmResponse.class,
+				(annotation, method) -> CachedLlmResponseOperation.parse(annotation, method, recorder)), cacheManager,
+				order);
 	}
 
 }

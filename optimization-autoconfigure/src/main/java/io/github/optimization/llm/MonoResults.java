@@ -1,8 +1,8 @@
 package io.github.optimization.llm;
 
-import io.github.optimization.cache.annotation.CachedLlmResponse;
 import io.github.optimization.cache.TieredCache;
-import io.github.optimization.llm.CachedLlmResponseInterceptor.Call;
+import io.github.optimization.cache.annotation.CacheCalls;
+import io.github.optimization.cache.annotation.CachedLlmResponse;
 import org.aopalliance.intercept.MethodInvocation;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -24,19 +24,19 @@ final class MonoResults {
 	private MonoResults() {
 	}
 
-	static Mono<Object> invoke(Call call, LlmCacheMode mode, Object key, Cache cache) {
+	static Mono<Object> invoke(LlmCall call, LlmCacheMode mode, Object key, Cache cache) {
 		// A clone per subscription: a MethodInvocation can be proceeded once.
 		MethodInvocation template = (call.invocation instanceof ProxyMethodInvocation proxy) ? proxy.invocableClone()
 				: call.invocation;
 		return Mono.defer(() -> {
 			MethodInvocation invocation = (template instanceof ProxyMethodInvocation proxy) ? proxy.invocableClone()
 					: template;
-			Call attempt = new Call(call.interceptor, invocation, call.operation, call.target, call.args);
+			LlmCall attempt = call.withInvocation(invocation);
 			return subscribe(attempt, mode, key, cache).doOnSuccess(attempt::record);
 		});
 	}
 
-	private static Mono<Object> subscribe(Call call, LlmCacheMode mode, Object key, Cache cache) {
+	private static Mono<Object> subscribe(LlmCall call, LlmCacheMode mode, Object key, Cache cache) {
 		CachedLlmResponseOperation operation = call.operation;
 		if (cache == null) {
 			return proceed(call);
@@ -44,29 +44,25 @@ final class MonoResults {
 		if (mode == LlmCacheMode.REFRESH) {
 			// The write may block for the cache's Redis timeout: off the provider's
 			// thread.
-			return proceed(call).flatMap(
-					(value) -> Mono.fromRunnable(() -> CachedLlmResponseInterceptor.store(cache, key, value, operation))
-						.subscribeOn(Schedulers.boundedElastic())
-						.thenReturn(value));
+			return proceed(call)
+				.flatMap((value) -> Mono.fromRunnable(() -> CacheCalls.store(cache, key, value, operation.storeOptions))
+					.subscribeOn(Schedulers.boundedElastic())
+					.thenReturn(value));
 		}
-		boolean store = mode != LlmCacheMode.NO_STORE;
 		if (cache instanceof TieredCache tiered) {
-			return Mono.fromFuture(() -> tiered.retrieve(key, () -> proceed(call).toFuture(),
-					store ? operation.storeOptions : operation.noStoreOptions));
+			return Mono.fromFuture(
+					() -> tiered.retrieve(key, () -> proceed(call).toFuture(), LlmResults.options(operation, mode)));
 		}
 		Cache.ValueWrapper hit = cache.get(key);
 		if (hit != null) {
 			return Mono.justOrEmpty(hit.get());
 		}
-		return proceed(call).doOnNext((value) -> {
-			if (store) {
-				CachedLlmResponseInterceptor.store(cache, key, value, operation);
-			}
-		});
+		return proceed(call)
+			.doOnNext((value) -> CacheCalls.store(cache, key, value, LlmResults.options(operation, mode)));
 	}
 
 	@SuppressWarnings("unchecked")
-	private static Mono<Object> proceed(Call call) {
+	private static Mono<Object> proceed(LlmCall call) {
 		Object result;
 		try {
 			result = call.invocation.proceed();

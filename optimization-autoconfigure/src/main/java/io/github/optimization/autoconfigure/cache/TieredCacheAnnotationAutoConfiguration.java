@@ -2,9 +2,6 @@ package io.github.optimization.autoconfigure.cache;
 
 import io.github.optimization.cache.annotation.TieredCacheAdvisor;
 import io.github.optimization.cache.annotation.TieredCacheBatchAdvisor;
-import io.github.optimization.cache.annotation.TieredCacheBatchInterceptor;
-import io.github.optimization.cache.annotation.TieredCacheBatchOperationSource;
-import io.github.optimization.cache.annotation.TieredCacheInterceptor;
 import io.github.optimization.cache.annotation.TieredCacheOperationSource;
 
 import io.github.optimization.autoconfigure.BootAutoConfigurationNames;
@@ -25,11 +22,11 @@ import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotationMetadata;
 
 /**
- * {@code @TieredCacheable} and {@code @TieredCacheableBatch} support: for each an
- * operation source, an interceptor and an advisor, plus an auto-proxy creator if the
- * application has none (as {@code @EnableCaching} does). Works over whichever
- * {@link CacheManager} the application has (the tiered one, its own, or Spring Boot's
- * when {@code spring.cache.type} is set); without any, annotated methods simply run.
+ * {@code @TieredCacheable} and {@code @TieredCacheableBatch} support: for each an advisor
+ * over its operation source, plus an auto-proxy creator if the application has none (as
+ * {@code @EnableCaching} does). Works over whichever {@link CacheManager} the application
+ * has (the tiered one, its own, or Spring Boot's when {@code spring.cache.type} is set);
+ * without any, annotated methods simply run.
  */
 @AutoConfiguration(after = TieredCacheAutoConfiguration.class,
 		afterName = { BootAutoConfigurationNames.CACHE_3, BootAutoConfigurationNames.CACHE_4 })
@@ -50,31 +47,27 @@ public class TieredCacheAnnotationAutoConfiguration {
 	@ConditionalOnMissingBean
 	static TieredCacheAdvisor tieredCacheAdvisor(ObjectProvider<TieredCacheOperationSource> source,
 			ObjectProvider<CacheManager> cacheManager, Environment environment) {
-		TieredCacheOperationSource operations = source.getObject();
-		TieredCacheInterceptor interceptor = new TieredCacheInterceptor(operations, cacheManager::getIfUnique);
-		int order = environment.getProperty("optimization.cache.advisor-order", Integer.class,
-				new TieredCacheProperties().getAdvisorOrder());
-		return new TieredCacheAdvisor(operations, interceptor, order);
+		return new TieredCacheAdvisor(source.getObject(), cacheManager::getIfUnique, advisorOrder(environment));
 	}
 
 	@Bean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	@ConditionalOnMissingBean
-	static TieredCacheBatchOperationSource tieredCacheBatchOperationSource() {
-		return new TieredCacheBatchOperationSource();
+	static TieredCacheBatchAdvisor tieredCacheBatchAdvisor(ObjectProvider<CacheManager> cacheManager,
+			Environment environment) {
+		return new TieredCacheBatchAdvisor(cacheManager::getIfUnique, advisorOrder(environment));
 	}
 
-	@Bean
-	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-	@ConditionalOnMissingBean
-	static TieredCacheBatchAdvisor tieredCacheBatchAdvisor(ObjectProvider<TieredCacheBatchOperationSource> source,
-			ObjectProvider<CacheManager> cacheManager, Environment environment) {
-		TieredCacheBatchOperationSource operations = source.getObject();
-		TieredCacheBatchInterceptor interceptor = new TieredCacheBatchInterceptor(operations,
-				cacheManager::getIfUnique);
-		int order = environment.getProperty("optimization.cache.advisor-order", Integer.class,
+	/**
+	 * The order of the caching annotations' advisors
+	 * ({@code optimization.cache.advisor-order}), read from the environment so that it
+	 * applies even when the tiered cache manager is not configured.
+	 * @param environment the environment
+	 * @return the order
+	 */
+	public static int advisorOrder(Environment environment) {
+		return environment.getProperty("optimization.cache.advisor-order", Integer.class,
 				new TieredCacheProperties().getAdvisorOrder());
-		return new TieredCacheBatchAdvisor(operations, interceptor, order);
 	}
 
 	/** Registers Spring's infrastructure auto-proxy creator unless one exists. */

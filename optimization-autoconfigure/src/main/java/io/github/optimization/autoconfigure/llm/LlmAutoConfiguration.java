@@ -6,10 +6,7 @@ import java.util.Map;
 import io.github.optimization.InvalidSettingException;
 import io.github.optimization.autoconfigure.cache.TieredCacheAnnotationAutoConfiguration;
 import io.github.optimization.autoconfigure.cache.TieredCacheAutoConfiguration;
-import io.github.optimization.autoconfigure.cache.TieredCacheProperties;
 import io.github.optimization.llm.CachedLlmResponseAdvisor;
-import io.github.optimization.llm.CachedLlmResponseInterceptor;
-import io.github.optimization.llm.CachedLlmResponseOperationSource;
 import io.github.optimization.llm.LlmCallRecorder;
 import io.github.optimization.llm.LlmPricing;
 import io.github.optimization.llm.LlmUsageExtractor;
@@ -36,11 +33,11 @@ import org.springframework.core.type.AnnotationMetadata;
 import org.springframework.util.function.SingletonSupplier;
 
 /**
- * {@code @CachedLlmResponse} support and LLM usage accounting: the operation source,
- * interceptor and advisor of the annotation (over whichever {@link CacheManager} the
- * application has), the validated price list, the usage resolver over the application's
- * {@link LlmUsageExtractor}s, the meters (when a {@code MeterRegistry} exists) and the
- * Spring AI support (when Spring AI is on the class path).
+ * {@code @CachedLlmResponse} support and LLM usage accounting: the advisor of the
+ * annotation (over whichever {@link CacheManager} the application has), the validated
+ * price list, the usage resolver over the application's {@link LlmUsageExtractor}s, the
+ * meters (when a {@code MeterRegistry} exists) and the Spring AI support (when Spring AI
+ * is on the class path).
  */
 @AutoConfiguration(after = { TieredCacheAutoConfiguration.class, TieredCacheAnnotationAutoConfiguration.class },
 		afterName = { BootAutoConfigurationNames.CACHE_3, BootAutoConfigurationNames.CACHE_4 })
@@ -55,23 +52,11 @@ public class LlmAutoConfiguration {
 	@Bean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	@ConditionalOnMissingBean
-	static CachedLlmResponseOperationSource cachedLlmResponseOperationSource() {
-		return new CachedLlmResponseOperationSource();
-	}
-
-	@Bean
-	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-	@ConditionalOnMissingBean
-	static CachedLlmResponseAdvisor cachedLlmResponseAdvisor(ObjectProvider<CachedLlmResponseOperationSource> source,
-			ObjectProvider<CacheManager> cacheManager, ObjectProvider<LlmCallRecorder> recorder,
-			Environment environment) {
-		CachedLlmResponseOperationSource operations = source.getObject();
-		CachedLlmResponseInterceptor interceptor = new CachedLlmResponseInterceptor(operations,
-				cacheManager::getIfUnique,
-				SingletonSupplier.of(() -> recorder.getIfAvailable(() -> LlmCallRecorder.NONE)));
-		int order = environment.getProperty("optimization.cache.advisor-order", Integer.class,
-				new TieredCacheProperties().getAdvisorOrder());
-		return new CachedLlmResponseAdvisor(operations, interceptor, order);
+	static CachedLlmResponseAdvisor cachedLlmResponseAdvisor(ObjectProvider<CacheManager> cacheManager,
+			ObjectProvider<LlmCallRecorder> recorder, Environment environment) {
+		return new CachedLlmResponseAdvisor(cacheManager::getIfUnique,
+				SingletonSupplier.of(() -> recorder.getIfAvailable(() -> LlmCallRecorder.NONE)),
+				TieredCacheAnnotationAutoConfiguration.advisorOrder(environment));
 	}
 
 	@Bean

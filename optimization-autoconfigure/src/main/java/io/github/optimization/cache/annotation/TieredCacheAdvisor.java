@@ -1,42 +1,24 @@
 package io.github.optimization.cache.annotation;
 
-import org.aopalliance.aop.Advice;
+import java.util.function.Supplier;
 
-import org.springframework.aop.Pointcut;
-import org.springframework.aop.support.AbstractPointcutAdvisor;
+import org.springframework.cache.CacheManager;
 
 /**
- * Applies the {@link TieredCacheInterceptor} to methods annotated with
- * {@link TieredCacheable}. Matching parses and validates the annotation, so an invalid
- * one fails when the bean is created. Its order is configurable
- * ({@code optimization.cache.advisor-order}).
+ * Applies {@link TieredCacheable}: the {@link CacheAnnotationAdvisor} of that annotation,
+ * under a type of its own so that an application can replace it. Its order is
+ * configurable ({@code optimization.cache.advisor-order}).
  */
-public final class TieredCacheAdvisor extends AbstractPointcutAdvisor {
-
-	private final transient TieredCacheInterceptor interceptor;
-
-	private final transient Pointcut pointcut;
+public final class TieredCacheAdvisor extends CacheAnnotationAdvisor {
 
 	/**
 	 * Create an advisor.
 	 * @param source the operation source
-	 * @param interceptor the interceptor
+	 * @param cacheManager supplies the cache manager on first use
 	 * @param order the advisor's order
 	 */
-	public TieredCacheAdvisor(TieredCacheOperationSource source, TieredCacheInterceptor interceptor, int order) {
-		this.interceptor = interceptor;
-		this.pointcut = new AnnotatedMethodsPointcut(TieredCacheable.class, source::isAnnotated);
-		setOrder(order);
-	}
-
-	@Override
-	public Pointcut getPointcut() {
-		return this.pointcut;
-	}
-
-	@Override
-	public Advice getAdvice() {
-		return this.interceptor;
+	public TieredCacheAdvisor(TieredCacheOperationSource source, Supplier<CacheManager> cacheManager, int order) {
+		super(source, cacheManager, order);
 	}
 
 }

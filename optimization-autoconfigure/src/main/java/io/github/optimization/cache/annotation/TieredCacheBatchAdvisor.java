@@ -1,43 +1,25 @@
 package io.github.optimization.cache.annotation;
 
-import org.aopalliance.aop.Advice;
+import java.util.function.Supplier;
 
-import org.springframework.aop.Pointcut;
-import org.springframework.aop.support.AbstractPointcutAdvisor;
+import org.springframework.cache.CacheManager;
 
 /**
- * Applies the {@link TieredCacheBatchInterceptor} to methods annotated with
- * {@link TieredCacheableBatch}. Matching parses and validates the annotation and the
- * method's signature, so an invalid one fails when the bean is created. It has the order
- * of the {@code @TieredCacheable} advisor ({@code optimization.cache.advisor-order}).
+ * Applies {@link TieredCacheableBatch}: the {@link CacheAnnotationAdvisor} of that
+ * annotation, under a type of its own so that an application can replace it. Matching
+ * validates the method's signature too. It has the order of the {@code @TieredCacheable}
+ * advisor ({@code optimization.cache.advisor-order}).
  */
-public final class TieredCacheBatchAdvisor extends AbstractPointcutAdvisor {
-
-	private final transient TieredCacheBatchInterceptor interceptor;
-
-	private final transient Pointcut pointcut;
+public final class TieredCacheBatchAdvisor extends CacheAnnotationAdvisor {
 
 	/**
 	 * Create an advisor.
-	 * @param source the operation source
-	 * @param interceptor the interceptor
+	 * @param cacheManager supplies the cache manager on first use
 	 * @param order the advisor's order
 	 */
-	public TieredCacheBatchAdvisor(TieredCacheBatchOperationSource source, TieredCacheBatchInterceptor interceptor,
-			int order) {
-		this.interceptor = interceptor;
-		this.pointcut = new AnnotatedMethodsPointcut(TieredCacheableBatch.class, source::isAnnotated);
-		setOrder(order);
-	}
-
-	@Override
-	public Pointcut getPointcut() {
-		return this.pointcut;
-	}
-
-	@Override
-	public Advice getAdvice() {
-		return this.interceptor;
+	public TieredCacheBatchAdvisor(Supplier<CacheManager> cacheManager, int order) {
+		super(new CacheOperationSource<>(TieredCacheableBatch.class, TieredCacheBatchOperation::parse), cacheManager,
+				order);
 	}
 
 }

@@ -84,9 +84,9 @@ class TieredCacheableTests {
 			assertThat(service.calls()).isEqualTo(2);
 			TieredCache shared = (TieredCache) context.getBean(TieredCacheManager.class).getCache("shared");
 			assertThat(shared.get("a")).as("not keyed by the bare argument").isNull();
-			assertThat(shared.get(new MethodKey(
-					TieredCacheOperationSource.methodIdentity(UserService.class.getMethod("upper", String.class)),
-					new Object[] { "a" })))
+			assertThat(shared
+				.get(new MethodKey(AnnotatedMethod.identity(UserService.class.getMethod("upper", String.class)),
+						new Object[] { "a" })))
 				.isNotNull();
 		});
 	}
