@@ -2,6 +2,7 @@ package io.github.optimization.benchmarks;
 
 import java.util.concurrent.TimeUnit;
 
+import io.github.optimization.cache.TieredCache;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -18,6 +19,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 import org.springframework.aop.support.AopUtils;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.cache.CacheManager;
 import org.springframework.cache.annotation.EnableCaching;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
@@ -70,6 +72,8 @@ public class L1HitSetUps {
 		if ("tiered".equals(this.cache)) {
 			this.redis = RedisServer.start();
 			this.context = Contexts.tiered(TieredApp.class, this.redis, proxyTargetClass, export);
+			Checks
+				.awaitRedis((TieredCache) this.context.getBean(CacheManager.class).getCache(TieredProducts.L1_AND_L2));
 		}
 		else {
 			this.context = Contexts.springCaffeine(SpringApp.class, proxyTargetClass, export);

@@ -70,7 +70,11 @@ public final class ReadPathReport {
 			Metric allocation = Metric.of(row.path("secondaryMetrics").path(ALLOCATION));
 			String timeRatio = "";
 			String allocationRatio = "";
-			if (base != null) {
+			if (name.equals(reference)) {
+				timeRatio = "1 (reference)";
+				allocationRatio = "1 (reference)";
+			}
+			else if (base != null) {
 				timeRatio = time.ratio(Metric.of(base.path("primaryMetric")));
 				allocationRatio = allocation.ratio(Metric.of(base.path("secondaryMetrics").path(ALLOCATION)));
 			}

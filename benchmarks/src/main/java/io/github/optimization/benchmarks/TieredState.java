@@ -44,6 +44,7 @@ public class TieredState {
 		this.l2Only = (TieredCache) cacheManager.getCache(TieredProducts.L2_ONLY);
 		Checks.require(this.l2Only.isTwoLevel() && !this.l2Only.getSpec().l1Enabled(),
 				this.l2Only + " should have its in-process level disabled");
+		Checks.awaitRedis(this.l2Only);
 		TieredProducts bean = this.products;
 		this.loadsAfterWarmUp = Checks.warmUp(bean::loads, bean::product, bean::productKeyId, bean::productFromL2);
 		Checks.require(this.l2Only.getStatistics().l2Hits() >= Workload.KEY_COUNT,
