@@ -26,17 +26,17 @@ public interface Catalog {
 	 */
 	long loads();
 
-	/**
-	 * {@code @Cacheable} with Spring's default key on cache
-	 * {@value SpringProducts#CACHE}.
-	 */
-	class SpringCatalog implements Catalog {
+	/** Counts the calls that ran a method body. */
+	abstract class Counting implements Catalog {
 
 		private final AtomicLong loads = new AtomicLong();
 
-		@Override
-		@Cacheable(SpringProducts.CACHE)
-		public Product product(long id) {
+		/**
+		 * Run the method body: count the load and make the product.
+		 * @param id the id
+		 * @return the product
+		 */
+		protected Product load(long id) {
 			this.loads.incrementAndGet();
 			return Product.of(id);
 		}
@@ -49,23 +49,29 @@ public interface Catalog {
 	}
 
 	/**
+	 * {@code @Cacheable} with Spring's default key on cache
+	 * {@value SpringProducts#CACHE}.
+	 */
+	class SpringCatalog extends Counting {
+
+		@Override
+		@Cacheable(SpringProducts.CACHE)
+		public Product product(long id) {
+			return load(id);
+		}
+
+	}
+
+	/**
 	 * {@code @TieredCacheable} with its default key on the two-level cache
 	 * {@value TieredProducts#L1_AND_L2}.
 	 */
-	class TieredCatalog implements Catalog {
-
-		private final AtomicLong loads = new AtomicLong();
+	class TieredCatalog extends Counting {
 
 		@Override
 		@TieredCacheable(cache = TieredProducts.L1_AND_L2)
 		public Product product(long id) {
-			this.loads.incrementAndGet();
-			return Product.of(id);
-		}
-
-		@Override
-		public long loads() {
-			return this.loads.get();
+			return load(id);
 		}
 
 	}
