@@ -8,8 +8,9 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * The baseline: a plain Caffeine cache, configured like the one Spring's
- * {@code CaffeineCacheManager} gets in {@link Contexts}, holding every key.
+ * The baseline: a plain Caffeine cache, configured like the ones Spring's
+ * {@code CaffeineCacheManager} gets in {@link Contexts} ({@link Contexts#CAFFEINE_SPEC}),
+ * holding every key.
  */
 @State(Scope.Benchmark)
 public class CaffeineState {
@@ -19,7 +20,7 @@ public class CaffeineState {
 	/** Build and fill the cache. */
 	@Setup
 	public void start() {
-		this.cache = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Contexts.TTL).build();
+		this.cache = Caffeine.from(Contexts.CAFFEINE_SPEC).build();
 		for (int i = 0; i < Workload.KEY_COUNT; i++) {
 			long id = Workload.FIRST_ID + i;
 			this.cache.put(id, Product.of(id));

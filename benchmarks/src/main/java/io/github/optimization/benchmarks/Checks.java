@@ -1,12 +1,23 @@
 package io.github.optimization.benchmarks;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongFunction;
+import java.util.function.LongSupplier;
+
+import io.github.optimization.cache.TieredCache;
+import io.github.optimization.cache.TieredCacheStatistics;
+import io.micrometer.core.instrument.MeterRegistry;
+
 import org.springframework.context.ApplicationContext;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 /**
- * Guards that the benchmarks measure what they claim: every key loaded once before
- * measuring, values read back intact, and no measured read missing the cache.
+ * Guards that the benchmarks measure what they claim: meters bound as in production, the
+ * tiered caches connected to Redis, every key loaded once before measuring, values read
+ * back intact, and no measured read missing the cache.
  */
 final class Checks {
 
@@ -25,22 +36,87 @@ final class Checks {
 	}
 
 	/**
-	 * Load every key through a {@code @Cacheable} bean, read each back, and check one
-	 * load per key.
-	 * @param products the bean
+	 * Load every key through each of a bean's cached reads, read each back, and check one
+	 * load per key and read.
+	 * @param loads the bean's count of loads, zero before
+	 * @param reads the cached reads
 	 * @return the number of loads so far
 	 */
-	static long warmUp(SpringProducts products) {
-		for (int i = 0; i < Workload.KEY_COUNT; i++) {
-			products.product(Workload.FIRST_ID + i);
+	@SafeVarargs
+	static long warmUp(LongSupplier loads, LongFunction<Product>... reads) {
+		for (LongFunction<Product> read : reads) {
+			for (int i = 0; i < Workload.KEY_COUNT; i++) {
+				read.apply(Workload.FIRST_ID + i);
+			}
 		}
-		for (int i = 0; i < Workload.KEY_COUNT; i++) {
-			long id = Workload.FIRST_ID + i;
-			require(Product.of(id).equals(products.product(id)), "the cache read back a different value");
+		for (LongFunction<Product> read : reads) {
+			for (int i = 0; i < Workload.KEY_COUNT; i++) {
+				long id = Workload.FIRST_ID + i;
+				require(Product.of(id).equals(read.apply(id)), "the cache read back a different value");
+			}
 		}
-		long loads = products.loads();
-		require(loads == Workload.KEY_COUNT, "expected one load per key, got " + loads);
-		return loads;
+		long loaded = loads.getAsLong();
+		require(loaded == (long) Workload.KEY_COUNT * reads.length,
+				"expected one load per key and read, got " + loaded);
+		return loaded;
+	}
+
+	/**
+	 * Check that a context has meters as in production: a Prometheus registry, with the
+	 * cache meters bound for the given caches (tagged {@code cache=<name>}; for a
+	 * Caffeine cache that keeps no statistics, as Spring Boot's
+	 * {@code spring.cache.caffeine.spec} builds it unless told {@code recordStats},
+	 * Micrometer binds {@code cache.size} only).
+	 * @param context the context
+	 * @param cacheNames the caches whose meters must be bound
+	 */
+	static void productionMeters(ApplicationContext context, String... cacheNames) {
+		require(hasPrometheusRegistry(context), "the context has no Prometheus meter registry");
+		MeterRegistry registry = context.getBean(MeterRegistry.class);
+		for (String cacheName : cacheNames) {
+			require(registry.getMeters().stream().anyMatch((meter) -> cacheName.equals(meter.getId().getTag("cache"))),
+					"no meter is bound for cache '" + cacheName + "'");
+		}
+	}
+
+	/**
+	 * Whether a context has a Prometheus meter registry.
+	 * @param context the context
+	 * @return whether one of its {@link MeterRegistry} beans is Prometheus's
+	 */
+	static boolean hasPrometheusRegistry(ApplicationContext context) {
+		return context.getBeansOfType(MeterRegistry.class)
+			.values()
+			.stream()
+			.anyMatch((registry) -> registry.getClass().getSimpleName().startsWith("Prometheus"));
+	}
+
+	/**
+	 * Wait until a tiered cache reaches Redis: its dedicated connection connects in the
+	 * background, and on a busy machine the first loads may otherwise time out in Redis
+	 * and be served by the loader, which setup would count as extra loads.
+	 * @param cache a cache with a Redis level
+	 */
+	static void awaitRedis(TieredCache cache) {
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+		while (true) {
+			TieredCacheStatistics stats = cache.getStatistics();
+			long failuresBefore = stats.l2Errors() + stats.l2Rejected() + stats.l2Timeouts();
+			long requestsBefore = stats.l2Requests();
+			cache.get("benchmark-redis-probe");
+			long failures = stats.l2Errors() + stats.l2Rejected() + stats.l2Timeouts();
+			if (failures == failuresBefore && stats.l2Requests() > requestsBefore) {
+				return;
+			}
+			require(System.nanoTime() - deadline < 0, cache.getName() + " did not reach Redis within 60s");
+			try {
+				Thread.sleep(200);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException("Interrupted while waiting for Redis", ex);
+			}
+		}
 	}
 
 	/**
@@ -57,13 +133,19 @@ final class Checks {
 	 * Print how many bytes a cache stored in Redis for one key, for the report.
 	 * @param context the context whose Redis connection factory to use
 	 * @param what what the value is
-	 * @param redisKey the Redis key
+	 * @param redisKeyPattern a glob pattern matching the Redis keys of the cache; the
+	 * first match is measured
 	 */
-	static void printStoredSize(ApplicationContext context, String what, byte[] redisKey) {
+	static void printStoredSize(ApplicationContext context, String what, String redisKeyPattern) {
 		try (RedisConnection connection = context.getBean(RedisConnectionFactory.class).getConnection()) {
-			Long length = connection.stringCommands().strLen(redisKey);
+			Set<byte[]> keys = connection.keyCommands().keys(redisKeyPattern.getBytes(StandardCharsets.UTF_8));
+			require(keys != null && !keys.isEmpty(),
+					what + " is not in Redis (no key matches " + redisKeyPattern + ")");
+			byte[] key = keys.iterator().next();
+			Long length = connection.stringCommands().strLen(key);
 			require(length != null && length > 0, what + " is not in Redis");
-			System.out.println(what + ": " + length + " bytes in Redis");
+			System.out.println(what + ": " + length + " bytes in Redis under a key of " + key.length + " bytes ("
+					+ new String(key, StandardCharsets.UTF_8) + ")");
 		}
 	}
 

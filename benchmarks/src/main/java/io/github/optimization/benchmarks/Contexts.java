@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.optimization.cache.codec.CacheValueCodec;
 
 import org.springframework.boot.Banner;
@@ -13,7 +12,6 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.cache.annotation.EnableCaching;
-import org.springframework.cache.caffeine.CaffeineCacheManager;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -25,8 +23,10 @@ import org.springframework.data.redis.serializer.RedisSerializationContext.Seria
 
 /**
  * The Spring application contexts under test. Each is a real Spring Boot application with
- * the full auto-configuration of the class path (the starter's included), web off; they
- * differ only in their cache manager and the bean they cache through.
+ * the full auto-configuration of the class path (the starter's included, and with it the
+ * actuator, Micrometer and the Prometheus registry, so cache meters and Lettuce's command
+ * latency meters are bound as in production), web off; they differ only in their cache
+ * manager and the bean they cache through.
  */
 final class Contexts {
 
@@ -37,15 +37,21 @@ final class Contexts {
 			+ "org.springframework.boot.autoconfigure.data.redis.RedisRepositoriesAutoConfiguration";
 
 	/**
-	 * Spring Boot's Lettuce command-latency metrics, excluded where Redis is used so that
-	 * the Spring contexts talk to Redis through the same bare Lettuce as the raw
-	 * benchmark.
+	 * Spring Boot's Lettuce command-latency metrics, excluded by the stampede benchmark
+	 * so that its contexts talk to Redis through bare Lettuce. The read benchmarks keep
+	 * them, as an application with the actuator has them.
 	 */
 	static final String NO_LETTUCE_METRICS = "spring.autoconfigure.exclude="
 			+ "org.springframework.boot.actuate.autoconfigure.metrics.redis.LettuceMetricsAutoConfiguration";
 
 	/** Same TTL for every cache, long enough that nothing expires during a trial. */
 	static final Duration TTL = Duration.ofHours(1);
+
+	/**
+	 * The Caffeine settings of Spring's cache and of the raw Caffeine baseline: the size
+	 * of the tiered cache's L1 and {@link #TTL}.
+	 */
+	static final String CAFFEINE_SPEC = "maximumSize=10000,expireAfterWrite=1h";
 
 	private Contexts() {
 	}
@@ -54,22 +60,60 @@ final class Contexts {
 	 * The starter's auto-configured {@code TieredCacheManager} over the given Redis, with
 	 * {@link TieredProducts}; its cache {@value TieredProducts#L2_ONLY} has L1 disabled.
 	 * @param redis the Redis
+	 * @param properties more properties, e.g. to change the set-up for a diagnosis
 	 * @return the running context
 	 */
-	static ConfigurableApplicationContext tiered(RedisServer redis) {
-		return run(Tiered.class, NO_LETTUCE_METRICS, "spring.data.redis.host=" + redis.host(),
-				"spring.data.redis.port=" + redis.port(), "optimization.cache.defaults.ttl=1h",
-				"optimization.cache.caches." + TieredProducts.L1_AND_L2 + ".l1.maximum-size=10000",
-				"optimization.cache.caches." + TieredProducts.L2_ONLY + ".l1.enabled=false");
+	static ConfigurableApplicationContext tiered(RedisServer redis, String... properties) {
+		return tiered(Tiered.class, redis, properties);
 	}
 
 	/**
-	 * Spring's {@code CaffeineCacheManager} with {@code @EnableCaching} and
-	 * {@link SpringProducts}; no Redis, the starter's cache off.
+	 * The starter's auto-configured {@code TieredCacheManager} as for
+	 * {@link #tiered(RedisServer, String...)}, with the beans of another configuration.
+	 * @param configuration the configuration, annotated with
+	 * {@code @EnableAutoConfiguration}
+	 * @param redis the Redis
+	 * @param properties more properties
 	 * @return the running context
 	 */
-	static ConfigurableApplicationContext springCaffeine() {
-		return run(SpringCaffeine.class, NO_REDIS, "optimization.cache.enabled=false");
+	static ConfigurableApplicationContext tiered(Class<?> configuration, RedisServer redis, String... properties) {
+		List<String> all = new ArrayList<>(
+				List.of("spring.data.redis.host=" + redis.host(), "spring.data.redis.port=" + redis.port(),
+						"optimization.cache.defaults.ttl=1h", "optimization.cache.defaults.l1.maximum-size=10000",
+						"optimization.cache.caches." + TieredProducts.L1_AND_L2 + ".ttl=1h",
+						"optimization.cache.caches." + TieredProducts.L1_AND_L2_KEY_ID + ".ttl=1h",
+						"optimization.cache.caches." + TieredProducts.L2_ONLY + ".l1.enabled=false"));
+		all.addAll(List.of(properties));
+		return run(configuration, all.toArray(String[]::new));
+	}
+
+	/**
+	 * Spring Boot's auto-configured {@code CaffeineCacheManager}
+	 * ({@code spring.cache.type=caffeine}, caches named up front, sized and timed like
+	 * the tiered cache's L1) with {@code @EnableCaching} and {@link SpringProducts}; no
+	 * Redis, the starter's cache off.
+	 * @param properties more properties, e.g. to change the set-up for a diagnosis
+	 * @return the running context
+	 */
+	static ConfigurableApplicationContext springCaffeine(String... properties) {
+		return springCaffeine(SpringCaffeine.class, properties);
+	}
+
+	/**
+	 * Spring Boot's auto-configured {@code CaffeineCacheManager} as for
+	 * {@link #springCaffeine(String...)}, with the beans of another configuration.
+	 * @param configuration the configuration, annotated with
+	 * {@code @EnableAutoConfiguration} and {@code @EnableCaching}
+	 * @param properties more properties
+	 * @return the running context
+	 */
+	static ConfigurableApplicationContext springCaffeine(Class<?> configuration, String... properties) {
+		List<String> all = new ArrayList<>(
+				List.of(NO_REDIS, "optimization.cache.enabled=false", "spring.cache.type=caffeine",
+						"spring.cache.cache-names=" + SpringProducts.CACHE + "," + SpringProducts.CACHE_KEY_ID,
+						"spring.cache.caffeine.spec=" + CAFFEINE_SPEC));
+		all.addAll(List.of(properties));
+		return run(configuration, all.toArray(String[]::new));
 	}
 
 	/**
@@ -79,7 +123,7 @@ final class Contexts {
 	 * @return the running context
 	 */
 	static ConfigurableApplicationContext springRedis(RedisServer redis) {
-		return run(SpringRedis.class, NO_LETTUCE_METRICS, "spring.data.redis.host=" + redis.host(),
+		return run(SpringRedis.class, "spring.data.redis.host=" + redis.host(),
 				"spring.data.redis.port=" + redis.port(), "optimization.cache.enabled=false");
 	}
 
@@ -108,19 +152,14 @@ final class Contexts {
 
 	}
 
-	/** Spring's Caffeine cache manager, sized and timed like the tiered cache's L1. */
+	/**
+	 * {@code @EnableCaching}; the cache manager is Spring Boot's, configured by
+	 * {@link #springCaffeine}'s properties.
+	 */
 	@Configuration(proxyBeanMethods = false)
 	@EnableAutoConfiguration
 	@EnableCaching
 	static class SpringCaffeine {
-
-		@Bean
-		CaffeineCacheManager cacheManager() {
-			CaffeineCacheManager manager = new CaffeineCacheManager();
-			manager.setCaffeine(Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(TTL));
-			manager.setCacheNames(List.of(SpringProducts.CACHE));
-			return manager;
-		}
 
 		@Bean
 		SpringProducts springProducts() {
@@ -148,7 +187,7 @@ final class Contexts {
 				.serializeValuesWith(SerializationPair.fromSerializer(values));
 			return RedisCacheManager.builder(connectionFactory)
 				.cacheDefaults(configuration)
-				.initialCacheNames(Set.of(SpringProducts.CACHE))
+				.initialCacheNames(Set.of(SpringProducts.CACHE, SpringProducts.CACHE_KEY_ID))
 				.build();
 		}
 

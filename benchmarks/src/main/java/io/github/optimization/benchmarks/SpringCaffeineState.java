@@ -11,8 +11,9 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * Spring's {@code @Cacheable} over {@code CaffeineCacheManager}
- * ({@link Contexts#springCaffeine}), with every key loaded. Checks at the end that no
- * measured read missed.
+ * ({@link Contexts#springCaffeine}), with every key loaded in both caches (default key,
+ * {@code key = "#id"}) and the cache meters bound in a Prometheus registry. Checks at the
+ * end that no measured read missed.
  */
 @State(Scope.Benchmark)
 public class SpringCaffeineState {
@@ -30,7 +31,9 @@ public class SpringCaffeineState {
 		Checks.require(this.context.getBean(CacheManager.class) instanceof CaffeineCacheManager,
 				"the cache manager should be Spring's CaffeineCacheManager");
 		this.products = this.context.getBean(SpringProducts.class);
-		this.loadsAfterWarmUp = Checks.warmUp(this.products);
+		SpringProducts bean = this.products;
+		this.loadsAfterWarmUp = Checks.warmUp(bean::loads, bean::product, bean::productKeyId);
+		Checks.productionMeters(this.context, SpringProducts.CACHE, SpringProducts.CACHE_KEY_ID);
 	}
 
 	/** Check that every measured read was a hit; stop the context. */

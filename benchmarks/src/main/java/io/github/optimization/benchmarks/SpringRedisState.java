@@ -1,7 +1,5 @@
 package io.github.optimization.benchmarks;
 
-import java.nio.charset.StandardCharsets;
-
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -13,8 +11,9 @@ import org.springframework.data.redis.cache.RedisCacheManager;
 
 /**
  * A private Redis and Spring's {@code @Cacheable} over {@code RedisCacheManager}
- * ({@link Contexts#springRedis}), with every key loaded. Checks at the end that no
- * measured read missed.
+ * ({@link Contexts#springRedis}), with every key loaded under the default key and the
+ * cache meters bound in a Prometheus registry. Checks at the end that no measured read
+ * missed.
  */
 @State(Scope.Benchmark)
 public class SpringRedisState {
@@ -35,9 +34,11 @@ public class SpringRedisState {
 		Checks.require(this.context.getBean(CacheManager.class) instanceof RedisCacheManager,
 				"the cache manager should be Spring's RedisCacheManager");
 		this.products = this.context.getBean(SpringProducts.class);
-		this.loadsAfterWarmUp = Checks.warmUp(this.products);
+		SpringProducts bean = this.products;
+		this.loadsAfterWarmUp = Checks.warmUp(bean::loads, bean::product);
+		Checks.productionMeters(this.context, SpringProducts.CACHE);
 		Checks.printStoredSize(this.context, "RedisCacheManager value (JSON)",
-				(SpringProducts.CACHE + "::" + Workload.FIRST_ID).getBytes(StandardCharsets.UTF_8));
+				SpringProducts.CACHE + "::" + Workload.FIRST_ID);
 	}
 
 	/** Check that every measured read was a hit; stop the context and Redis. */

@@ -13,8 +13,9 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * A private Redis and the starter's auto-configured context ({@link Contexts#tiered}),
- * with every key loaded into both caches. Checks that the caches are what the benchmarks
- * claim (two levels; L2 only) and, at the end, that no measured read missed.
+ * with every key loaded into all three caches and their meters bound in a Prometheus
+ * registry. Checks that the caches are what the benchmarks claim (two levels; L2 only)
+ * and, at the end, that no measured read missed.
  */
 @State(Scope.Benchmark)
 public class TieredState {
@@ -24,8 +25,6 @@ public class TieredState {
 	private RedisServer redis;
 
 	private ConfigurableApplicationContext context;
-
-	private TieredCache l1AndL2;
 
 	private TieredCache l2Only;
 
@@ -38,29 +37,22 @@ public class TieredState {
 		this.context = Contexts.tiered(this.redis);
 		this.products = this.context.getBean(TieredProducts.class);
 		CacheManager cacheManager = this.context.getBean(CacheManager.class);
-		this.l1AndL2 = (TieredCache) cacheManager.getCache(TieredProducts.L1_AND_L2);
+		for (String name : new String[] { TieredProducts.L1_AND_L2, TieredProducts.L1_AND_L2_KEY_ID }) {
+			TieredCache cache = (TieredCache) cacheManager.getCache(name);
+			Checks.require(cache.isTwoLevel() && cache.getSpec().l1Enabled(), cache + " should have both levels");
+		}
 		this.l2Only = (TieredCache) cacheManager.getCache(TieredProducts.L2_ONLY);
-		Checks.require(this.l1AndL2.isTwoLevel() && this.l1AndL2.getSpec().l1Enabled(),
-				this.l1AndL2 + " should have both levels");
 		Checks.require(this.l2Only.isTwoLevel() && !this.l2Only.getSpec().l1Enabled(),
 				this.l2Only + " should have its in-process level disabled");
-		for (int i = 0; i < Workload.KEY_COUNT; i++) {
-			long id = Workload.FIRST_ID + i;
-			this.products.product(id);
-			this.products.productFromL2(id);
-		}
-		for (int i = 0; i < Workload.KEY_COUNT; i++) {
-			long id = Workload.FIRST_ID + i;
-			Checks.require(Product.of(id).equals(this.products.product(id)), "L1 read back a different value");
-			Checks.require(Product.of(id).equals(this.products.productFromL2(id)), "L2 read back a different value");
-		}
-		this.loadsAfterWarmUp = this.products.loads();
-		Checks.require(this.loadsAfterWarmUp == 2L * Workload.KEY_COUNT,
-				"expected one load per key and cache, got " + this.loadsAfterWarmUp);
+		Checks.awaitRedis(this.l2Only);
+		TieredProducts bean = this.products;
+		this.loadsAfterWarmUp = Checks.warmUp(bean::loads, bean::product, bean::productKeyId, bean::productFromL2);
 		Checks.require(this.l2Only.getStatistics().l2Hits() >= Workload.KEY_COUNT,
 				"L2-only reads did not come from Redis");
+		Checks.productionMeters(this.context, TieredProducts.L1_AND_L2, TieredProducts.L1_AND_L2_KEY_ID,
+				TieredProducts.L2_ONLY);
 		Checks.printStoredSize(this.context, "@TieredCacheable value (envelope + JSON)",
-				new RedisKeyScheme("opt:", 1).forCache(TieredProducts.L2_ONLY).redisKey(Workload.FIRST_ID));
+				new RedisKeyScheme("opt:", 1).forCache(TieredProducts.L2_ONLY).allKeysPattern());
 	}
 
 	/** Check that every measured read was a hit; stop the context and Redis. */
