@@ -13,9 +13,11 @@ import java.util.concurrent.TimeUnit;
  * manager creates itself. The asynchronous executor ({@code retrieve}: decoding, loader
  * futures, writes) is the one given, else two daemon threads. The refresh executor
  * (background refreshes, which call loaders and may block) is the one given, else the
- * given asynchronous executor, else a bounded pool of daemon threads. Only the pools
- * created here are shut down by {@link #close()}; executors given by the application (for
- * example built by Spring) are its own to close. Thread-safe.
+ * given asynchronous executor, else a bounded pool of daemon threads. Where the builder
+ * was given neither, the application's shared pools (the auto-configuration's
+ * Spring-built ones) replace those two defaults. Only the pools created here are shut
+ * down by {@link #close()}; executors given by the application are its own to close.
+ * Thread-safe.
  */
 final class CacheExecutors {
 
@@ -28,26 +30,31 @@ final class CacheExecutors {
 	private final ExecutorService ownedRefresh;
 
 	/**
-	 * @param async the asynchronous executor, or {@code null} for an own pool
-	 * @param refresh the refresh executor, or {@code null} for the asynchronous one if
-	 * given, else an own pool
+	 * Whether the refresh executor is the application's shared pool, which it shuts down
+	 * right after the manager.
+	 */
+	private final boolean sharedRefresh;
+
+	/**
+	 * @param given the executors given to the builder, either may be {@code null}
+	 * @param shared the application's pools, used where none is given, or {@code null}
 	 * @param refreshThreads threads of the own refresh pool
 	 * @param refreshQueueCapacity refreshes that may wait for a thread of that pool
 	 */
-	CacheExecutors(Executor async, Executor refresh, int refreshThreads, int refreshQueueCapacity) {
+	CacheExecutors(Pair given, Pair shared, int refreshThreads, int refreshQueueCapacity) {
+		Executor async = (given.async() != null) ? given.async() : (shared != null) ? shared.async() : null;
 		this.ownedAsync = (async != null) ? null : pool(2, new LinkedBlockingQueue<>(), "optimization-cache-async");
 		this.async = (async != null) ? async : this.ownedAsync;
-		if (refresh != null || async != null) {
-			// An explicit asynchronous executor runs refreshes too unless one is given
-			// for them.
-			this.refresh = (refresh != null) ? refresh : async;
-			this.ownedRefresh = null;
+		// An explicit asynchronous executor runs refreshes too unless one is given for
+		// them.
+		Executor refresh = (given.refresh() != null) ? given.refresh() : given.async();
+		this.sharedRefresh = (refresh == null && shared != null);
+		if (this.sharedRefresh) {
+			refresh = shared.refresh();
 		}
-		else {
-			this.ownedRefresh = pool(refreshThreads, new ArrayBlockingQueue<>(refreshQueueCapacity),
-					"optimization-cache-refresh");
-			this.refresh = this.ownedRefresh;
-		}
+		this.ownedRefresh = (refresh != null) ? null
+				: pool(refreshThreads, new ArrayBlockingQueue<>(refreshQueueCapacity), "optimization-cache-refresh");
+		this.refresh = (refresh != null) ? refresh : this.ownedRefresh;
 	}
 
 	private static ThreadPoolExecutor pool(int threads, BlockingQueue<Runnable> queue, String threadName) {
@@ -70,8 +77,8 @@ final class CacheExecutors {
 
 	/**
 	 * Shut down the pools created here.
-	 * @return whether a refresh pool of its own was shut down (refreshes still queued
-	 * there will never run)
+	 * @return whether refreshes still queued will never run: the refresh pool was one of
+	 * its own, or the application's shared pool that it shuts down next
 	 */
 	boolean close() {
 		if (this.ownedAsync != null) {
@@ -81,7 +88,16 @@ final class CacheExecutors {
 			this.ownedRefresh.shutdownNow();
 			return true;
 		}
-		return false;
+		return this.sharedRefresh;
+	}
+
+	/**
+	 * An asynchronous and a refresh executor.
+	 *
+	 * @param async the asynchronous executor, may be {@code null} in a builder
+	 * @param refresh the refresh executor, may be {@code null} in a builder
+	 */
+	record Pair(Executor async, Executor refresh) {
 	}
 
 }

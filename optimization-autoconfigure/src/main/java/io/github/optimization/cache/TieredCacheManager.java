@@ -67,8 +67,8 @@ public class TieredCacheManager implements CacheManager, InvalidationHandler, Au
 		this.dynamic = builder.dynamic;
 		this.twoLevel = builder.store != null;
 		this.guard = builder.guard;
-		this.executors = new CacheExecutors(builder.asyncExecutor, builder.refreshExecutor, builder.refreshThreads,
-				builder.refreshQueueCapacity);
+		this.executors = new CacheExecutors(new CacheExecutors.Pair(builder.asyncExecutor, builder.refreshExecutor),
+				builder.sharedExecutors, builder.refreshThreads, builder.refreshQueueCapacity);
 		this.factory = new CacheFactory(this.defaults, this.specs, builder.dynamicLimit, builder.store,
 				builder.keyScheme, builder.codec, builder.ticker, builder.clock, builder.executor, this.executors,
 				this.guard, builder.publisher);
@@ -242,6 +242,8 @@ public class TieredCacheManager implements CacheManager, InvalidationHandler, Au
 
 		private Executor refreshExecutor;
 
+		private CacheExecutors.Pair sharedExecutors;
+
 		private int refreshThreads = DEFAULT_REFRESH_THREADS;
 
 		private int refreshQueueCapacity = DEFAULT_REFRESH_QUEUE_CAPACITY;
@@ -344,6 +346,19 @@ public class TieredCacheManager implements CacheManager, InvalidationHandler, Au
 		 */
 		public Builder refreshExecutor(Executor refreshExecutor) {
 			this.refreshExecutor = Objects.requireNonNull(refreshExecutor, "refreshExecutor");
+			return this;
+		}
+
+		/**
+		 * The application's pools, used in place of the manager's own where neither
+		 * {@link #asyncExecutor} nor {@link #refreshExecutor} is given (the
+		 * auto-configuration passes its Spring-built pools here, so that a customizer's
+		 * {@code asyncExecutor} still runs refreshes too). The application shuts them
+		 * down, after the manager.
+		 */
+		public Builder sharedExecutors(Executor asyncExecutor, Executor refreshExecutor) {
+			this.sharedExecutors = new CacheExecutors.Pair(Objects.requireNonNull(asyncExecutor, "asyncExecutor"),
+					Objects.requireNonNull(refreshExecutor, "refreshExecutor"));
 			return this;
 		}
 

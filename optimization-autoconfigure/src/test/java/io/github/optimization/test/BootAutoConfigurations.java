@@ -52,6 +52,13 @@ public final class BootAutoConfigurations {
 			"org.springframework.boot.actuate.autoconfigure.metrics.cache.CacheMetricsAutoConfiguration",
 			"org.springframework.boot.cache.autoconfigure.metrics.CacheMetricsAutoConfiguration");
 
+	public static final Class<?> TASK_EXECUTION = either(
+			"org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration");
+
+	public static final Class<?> TASK_EXECUTOR_METRICS = either(
+			"org.springframework.boot.actuate.autoconfigure.metrics.task.TaskExecutorMetricsAutoConfiguration",
+			"org.springframework.boot.micrometer.metrics.autoconfigure.task.TaskExecutorMetricsAutoConfiguration");
+
 	public static final Class<?> DATA_SOURCE_POOL_METRICS = either(
 			"org.springframework.boot.actuate.autoconfigure.metrics.jdbc.DataSourcePoolMetricsAutoConfiguration",
 			"org.springframework.boot.jdbc.autoconfigure.metrics.DataSourcePoolMetricsAutoConfiguration");

@@ -2,6 +2,7 @@ package io.github.optimization.autoconfigure.cache;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.optimization.cache.CacheSpec;
@@ -18,6 +19,7 @@ import io.github.optimization.autoconfigure.BootAutoConfigurationNames;
 
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurationPackages;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -33,7 +35,8 @@ import org.springframework.util.unit.DataSize;
 /**
  * Auto-configures the two-level cache: a {@link TieredCacheManager} (unless the
  * application defines its own {@link CacheManager}), its Redis level when a Redis
- * connection factory exists, its codec, and the {@code @TieredCacheable} support.
+ * connection factory exists, its codec, its thread pools, and the
+ * {@code @TieredCacheable} support.
  */
 @AutoConfiguration(afterName = { BootAutoConfigurationNames.REDIS_3, BootAutoConfigurationNames.REDIS_4 },
 		beforeName = { BootAutoConfigurationNames.CACHE_3, BootAutoConfigurationNames.CACHE_4 })
@@ -41,7 +44,7 @@ import org.springframework.util.unit.DataSize;
 @ConditionalOnProperty(prefix = "optimization.cache", name = "enabled", matchIfMissing = true)
 @Conditional(NoExplicitCacheTypeCondition.class)
 @EnableConfigurationProperties(TieredCacheProperties.class)
-@Import(TieredCacheRedisConfiguration.class)
+@Import({ TieredCacheExecutorConfiguration.class, TieredCacheRedisConfiguration.class })
 public class TieredCacheAutoConfiguration {
 
 	private static final String CODEC = "optimization.cache.codec.";
@@ -102,7 +105,9 @@ public class TieredCacheAutoConfiguration {
 	TieredCacheManager cacheManager(TieredCacheProperties properties, CacheValueCodec codec,
 			ObjectProvider<L2Store> l2Store, ObjectProvider<L2Guard> guard,
 			ObjectProvider<InvalidationPublisher> invalidationPublisher,
-			ObjectProvider<TieredCacheManagerCustomizer> customizers) {
+			ObjectProvider<TieredCacheManagerCustomizer> customizers,
+			@Qualifier(TieredCacheExecutorConfiguration.ASYNC_EXECUTOR) Executor asyncExecutor,
+			@Qualifier(TieredCacheExecutorConfiguration.REFRESH_EXECUTOR) Executor refreshExecutor) {
 		CacheSpec defaults = CacheSpecs.defaults(properties);
 		if (properties.getDynamicLimit() < 0) {
 			throw new InvalidCacheSpecException("optimization.cache.dynamic-limit",
@@ -124,16 +129,7 @@ public class TieredCacheAutoConfiguration {
 			.guard(guard.getIfAvailable(() -> L2Guard.NONE))
 			.keyScheme(keyScheme)
 			.codec(codec);
-		TieredCacheProperties.Refresh refresh = properties.getRefresh();
-		if (refresh.getThreads() < 1) {
-			throw new InvalidCacheSpecException("optimization.cache.refresh.threads",
-					"must be at least 1, was " + refresh.getThreads());
-		}
-		if (refresh.getQueueCapacity() < 1) {
-			throw new InvalidCacheSpecException("optimization.cache.refresh.queue-capacity",
-					"must be at least 1, was " + refresh.getQueueCapacity());
-		}
-		builder.refreshThreads(refresh.getThreads()).refreshQueueCapacity(refresh.getQueueCapacity());
+		builder.sharedExecutors(asyncExecutor, refreshExecutor);
 		invalidationPublisher.ifAvailable(builder::invalidationPublisher);
 		CacheSpecs.perCache(properties, defaults).forEach(builder::cache);
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
