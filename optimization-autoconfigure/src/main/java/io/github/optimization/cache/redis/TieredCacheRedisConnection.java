@@ -119,7 +119,8 @@ public class TieredCacheRedisConnection implements DisposableBean {
 
 	/** Where the cache's Redis is, for log lines: host and port, never credentials. */
 	public String describe() {
-		if (getConnectionFactory() instanceof LettuceConnectionFactory lettuce) {
+		LettuceConnectionFactory lettuce = getLettuceFactory().orElse(null);
+		if (lettuce != null) {
 			if (lettuce.isClusterAware()) {
 				return "a Redis cluster";
 			}
